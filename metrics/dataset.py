@@ -1,0 +1,120 @@
+"""A workspace's uploads seen as one dataset in role names: what the KPI engine and the funnel compute on.
+
+Each ingested `Source` becomes a `Fact` (its canonical frame plus what kind of rows it holds). KPIs whose parts live
+in different uploads (ad cost in one, shop revenue in another) pick, per aggregation, the fact that has the roles
+they read; periods and segments are applied to every fact alike, so those parts stay aligned by date and channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from metrics.ingest.model import Grain, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One source's rows in role names. `entity` says what one row is for entity grain (customer, lead, deal...)."""
+
+    name: str
+    grain: Grain
+    frame: pd.DataFrame
+    entity: str | None = None
+
+    def has(self, *roles: str) -> bool:
+        return all(r in self.frame.columns for r in roles)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """All facts of a workspace, optionally restricted to a period and a segment (applied lazily, per fact)."""
+
+    facts: tuple[Fact, ...]
+
+    @classmethod
+    def from_sources(cls, sources: Iterable[Source]) -> Dataset:
+        facts = tuple(
+            Fact(name=f"{s.file}" + (f" · {s.sheet}" if s.sheet else ""), grain=s.grain, frame=s.canonical(), entity=s.entity)
+            for s in sources
+        )
+        return cls(facts=_enrich_from_entities(facts))
+
+    def roles(self) -> set[str]:
+        """Every role some fact can supply."""
+        return {str(c) for f in self.facts for c in f.frame.columns}
+
+    def fact_for(self, roles: Sequence[str]) -> Fact | None:
+        """The fact that holds all `roles`; line grain first (it can answer the most), then the largest."""
+        candidates = [f for f in self.facts if f.has(*roles)]
+        if not candidates:
+            return None
+        rank = {"line": 0, "aggregate": 1, "entity": 2}
+        return min(candidates, key=lambda f: (rank[f.grain], -len(f.frame)))
+
+    def date_range(self) -> tuple[date, date] | None:
+        """First and last date any fact covers; None when no fact has dates."""
+        bounds = [
+            (f.frame["date"].min(), f.frame["date"].max())
+            for f in self.facts
+            if "date" in f.frame.columns and f.frame["date"].notna().any()
+        ]
+        if not bounds:
+            return None
+        return min(b[0] for b in bounds).date(), max(b[1] for b in bounds).date()
+
+    def between(self, start: date | None, end: date | None) -> Dataset:
+        """Rows dated within [start, end] (inclusive). Facts without a date column are kept whole."""
+        if start is None and end is None:
+            return self
+        return replace(self, facts=tuple(_filter_period(f, start, end) for f in self.facts))
+
+    def where(self, dimension: str, value: object) -> Dataset:
+        """Rows of one segment. Facts lacking the dimension are dropped: they cannot speak for that segment."""
+        kept = tuple(
+            replace(f, frame=f.frame[f.frame[dimension] == value]) for f in self.facts if dimension in f.frame.columns
+        )
+        return replace(self, facts=kept)
+
+
+def _filter_period(fact: Fact, start: date | None, end: date | None) -> Fact:
+    if "date" not in fact.frame.columns:
+        return fact
+    dates = fact.frame["date"]
+    mask = pd.Series(True, index=fact.frame.index)
+    if start is not None:
+        mask &= dates >= pd.Timestamp(start)
+    if end is not None:
+        mask &= dates < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return replace(fact, frame=fact.frame[mask])
+
+
+_ID_ROLES = ("lead_id", "customer_id", "order_id")
+_LOOKUP_DIMENSIONS = ("channel", "source", "medium", "campaign", "device", "region", "segment", "product")
+
+
+def _enrich_from_entities(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """Copies segment dimensions from an entity fact onto another fact that shares its id.
+
+    Why: Olist's closed-deals file has no `origin`; the leads file has it, keyed by `mql_id`. Joining it on lets the
+    funnel split leads → deals by channel, as a marketer expects from two files that "go together".
+    """
+    out: list[Fact] = []
+    for fact in facts:
+        frame = fact.frame
+        for other in facts:
+            if other is fact or other.grain != "entity":
+                continue
+            for id_role in _ID_ROLES:
+                if id_role not in frame.columns or id_role not in other.frame.columns:
+                    continue
+                missing = [d for d in _LOOKUP_DIMENSIONS if d in other.frame.columns and d not in frame.columns]
+                if not missing:
+                    continue
+                lookup = other.frame[[id_role, *missing]].drop_duplicates(id_role).set_index(id_role)
+                frame = frame.join(lookup, on=id_role)
+        out.append(replace(fact, frame=frame) if frame is not fact.frame else fact)
+    return tuple(out)

@@ -1,0 +1,81 @@
+"""Every session-state key the app uses, in one place, so pages and tests agree on names.
+
+Widgets that other pages or tests read get one of these as their explicit `key=`. `init_state()` seeds defaults
+with `setdefault`, so each page also runs on its own (AppTest runs pages directly).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import streamlit as st
+
+# Sidebar widgets shared by every page.
+WORKSPACE: Final = "workspace"
+LANGUAGE: Final = "language"
+GOAL: Final = "goal"
+
+# Data page.
+UPLOADER: Final = "data_uploader"
+SHEETS_LINK: Final = "data_sheets_link"
+SHEETS_FETCH: Final = "data_sheets_fetch"
+SAMPLE_BUTTON_PREFIX: Final = "data_sample_"
+OVERRIDE_COLUMN_PREFIX: Final = "data_override_column_"
+OVERRIDE_ROLE_PREFIX: Final = "data_override_role_"
+OVERRIDE_APPLY_PREFIX: Final = "data_override_apply_"
+SHEET_PICK_PREFIX: Final = "data_sheet_"
+HEADER_ROW_PREFIX: Final = "data_header_row_"
+CONFIRM_PREFIX: Final = "data_confirm_"
+REMOVE_PREFIX: Final = "data_remove_"
+UPLOAD_SEEN: Final = "data_upload_seen"
+FLASH: Final = "flash_messages"
+
+# Analysis pages.
+PERIOD_GRAIN: Final = "period_grain"
+PERIOD_PICK: Final = "period_pick"
+SEGMENT_DIMENSION: Final = "segment_dimension"
+
+DEFAULT_WORKSPACE: Final = "default"
+
+
+def init_state() -> None:
+    """Seeds defaults once per session; safe to call at the top of every page."""
+    st.session_state.setdefault(WORKSPACE, DEFAULT_WORKSPACE)
+    st.session_state.setdefault(LANGUAGE, _browser_language())
+    st.session_state.setdefault(GOAL, None)
+    st.session_state.setdefault(UPLOAD_SEEN, set())
+    st.session_state.setdefault(FLASH, [])
+
+
+def workspace() -> str:
+    """The current workspace slug: every cache key and every store query includes it."""
+    init_state()
+    return str(st.session_state[WORKSPACE])
+
+
+def language() -> str:
+    init_state()
+    return str(st.session_state[LANGUAGE])
+
+
+def flash(kind: str, text: str) -> None:
+    """Queues a message that survives the rerun a button press triggers."""
+    init_state()
+    st.session_state[FLASH].append((kind, text))
+
+
+def show_flashes() -> None:
+    """Shows and clears queued messages. Text goes through st.success/st.error, which never render HTML."""
+    init_state()
+    for kind, text in st.session_state[FLASH]:
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+    st.session_state[FLASH] = []
+
+
+def _browser_language() -> str:
+    """Korean when the browser asks for it, English otherwise."""
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # no browser context (bare script run)
+        locale = ""
+    return "ko" if str(locale).lower().startswith("ko") else "en"

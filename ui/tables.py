@@ -1,0 +1,83 @@
+"""Display frames for pages: translated headers, marketer-facing labels instead of role ids, no computation.
+
+Functions here only reshape results the core already computed, so pages stay layout-only and tests can check the
+exact table a user sees (golden files) without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from metrics.ingest import Issue, Source
+from metrics.roles import role_label
+from ui import state
+from ui.i18n import t
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """One table of every issue: errors first, then by file, sheet and row, as the user fixes them."""
+    rows = [
+        {
+            "severity_rank": _SEVERITY_ORDER.get(i.severity, 3),
+            t("data.col.severity"): t(f"severity.{i.severity}"),
+            t("data.col.file"): i.file or "",
+            t("data.col.sheet"): i.sheet or "",
+            t("data.col.row"): i.row,
+            t("data.col.column"): i.column or "",
+            t("data.col.message"): i.message,
+            t("data.col.rows_affected"): i.rows_affected,
+        }
+        for i in issues
+    ]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows).sort_values(
+        ["severity_rank", t("data.col.file"), t("data.col.sheet"), t("data.col.row")], na_position="first", kind="stable"
+    )
+    frame[t("data.col.row")] = frame[t("data.col.row")].astype("Int64")
+    return frame.drop(columns="severity_rank").reset_index(drop=True)
+
+
+def roles_frame(source: Source) -> pd.DataFrame:
+    """Each column of the file with the meaning we gave it, how sure we are, and why."""
+    language = state.language()
+    return pd.DataFrame(
+        [
+            {
+                t("data.col.column"): m.column,
+                t("data.col.role"): role_label(m.role, language) if m.role else t("data.no_role"),
+                t("data.col.confidence"): float(m.confidence) if m.role else None,
+                t("data.col.reason"): m.reason,
+            }
+            for m in source.matches
+        ]
+    )
+
+
+def set_aside_frame(source: Source) -> pd.DataFrame:
+    """Rows left out of the clean table, with the spreadsheet row number and the reason."""
+    if source.set_aside.empty:
+        return pd.DataFrame()
+    frame = source.set_aside.rename(columns={"row": t("data.col.row"), "reason": t("data.col.reason_aside")})
+    return frame.reset_index(drop=True)
+
+
+def grain_text(source: Source) -> str:
+    """What one row of the file is, in words."""
+    if source.layout == "wide":
+        return t("data.grain.wide")
+    if source.grain == "entity":
+        entity_key = f"data.entity.{source.entity}" if source.entity in {"customer", "lead", "deal", "answer"} else "data.entity.other"
+        return t("data.grain.entity", entity=t(entity_key))
+    return t(f"data.grain.{source.grain}")
+
+
+def severity_counts(issues: Iterable[Issue]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for issue in issues:
+        counts[issue.severity] = counts.get(issue.severity, 0) + 1
+    return counts
