@@ -28,6 +28,20 @@ class Fact:
     def has(self, *roles: str) -> bool:
         return all(r in self.frame.columns for r in roles)
 
+    def provides(self) -> frozenset[str]:
+        """Roles this fact can answer for, beyond its columns: `revenue` of order lines priced as quantity ×
+        unit_price, and the entity measure (`customers`, `leads`, `deals`) that counting its rows gives.
+
+        Why not add columns: the KPI engine derives these lazily, so a 500k-line frame is never copied for it.
+        """
+        roles = {str(c) for c in self.frame.columns}
+        if "revenue" not in roles and {"quantity", "unit_price"} <= roles:
+            roles.add("revenue")
+        measure = entity_measure(self.entity) if self.grain == "entity" else None
+        if measure is not None:
+            roles.add(measure)
+        return frozenset(roles)
+
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
@@ -46,6 +60,10 @@ class Dataset:
     def roles(self) -> set[str]:
         """Every role some fact can supply."""
         return {str(c) for f in self.facts for c in f.frame.columns}
+
+    def available_roles(self) -> frozenset[str]:
+        """Every role some fact can answer for, derived ones included (see `Fact.provides`)."""
+        return frozenset().union(*(f.provides() for f in self.facts))
 
     def fact_for(self, roles: Sequence[str]) -> Fact | None:
         """The fact that holds all `roles`; line grain first (it can answer the most), then the largest."""
@@ -78,6 +96,18 @@ class Dataset:
             replace(f, frame=f.frame[f.frame[dimension] == value]) for f in self.facts if dimension in f.frame.columns
         )
         return replace(self, facts=kept)
+
+
+_ENTITY_MEASURES = {"customer": "customers", "lead": "leads", "deal": "deals"}
+
+
+def entity_measure(entity: str | None) -> str | None:
+    """The measure one row of an entity file counts (`customer` → `customers`); None for other entities."""
+    if not entity:
+        return None
+    key = entity.strip().casefold()
+    key = key[:-1] if key.endswith("s") else key
+    return _ENTITY_MEASURES.get(key)
 
 
 def _filter_period(fact: Fact, start: date | None, end: date | None) -> Fact:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.ingest import Source
 from metrics.roles import ALL_ROLES, role_label
-from sample_data import SAMPLES
+from sample_data.make_samples import SAMPLES
 from ui import actions, state
 from ui.data import LoadedSource, load_file, options_from_key, workspace_files
 from ui.i18n import pick, t
@@ -24,9 +24,9 @@ st.caption(t("data.intro"))
 st.subheader(t("data.samples"))
 with st.container(horizontal=True):
     for sample_id, info in SAMPLES.items():
-        name = pick(info.names)
+        name = pick(info.name)
         st.button(
-            t("data.load_sample", name=name), key=state.SAMPLE_BUTTON_PREFIX + sample_id, help=pick(info.descriptions),
+            t("data.load_sample", name=name), key=state.SAMPLE_BUTTON_PREFIX + sample_id, help=pick(info.description),
             on_click=actions.load_sample, args=(workspace, sample_id, name), icon=":material/dataset:",
         )
 
@@ -65,12 +65,14 @@ def source_panel(item: LoadedSource, source: Source, index: int) -> None:
             if len(source.sheets) > 1:
                 st.selectbox(
                     t("data.sheet"), source.sheets, index=source.sheets.index(source.sheet) if source.sheet in source.sheets else 0,
-                    key=state.SHEET_PICK_PREFIX + widget_id, on_change=_sheet_changed, args=(item.source_id, item.options_key, widget_id),
+                    key=state.SHEET_PICK_PREFIX + widget_id, on_change=actions.sheet_changed,
+                    args=(workspace, item.source_id, item.options_key, state.SHEET_PICK_PREFIX + widget_id),
                 )
             st.number_input(
                 t("data.header_row"), min_value=0, max_value=1000, step=1, value=options.header_row or 0,
                 key=state.HEADER_ROW_PREFIX + widget_id, help=t("data.header_row_help"),
-                on_change=_header_changed, args=(item.source_id, item.options_key, widget_id),
+                on_change=actions.header_row_changed,
+                args=(workspace, item.source_id, item.options_key, state.HEADER_ROW_PREFIX + widget_id),
             )
         st.markdown(f"**{t('data.roles')}**")
         st.dataframe(
@@ -82,7 +84,7 @@ def source_panel(item: LoadedSource, source: Source, index: int) -> None:
             st.button(t("data.confirm"), key=state.CONFIRM_PREFIX + widget_id, on_click=actions.confirm_mapping,
                       args=(workspace, source), icon=":material/check:", type="primary")
             st.button(t("data.remove"), key=state.REMOVE_PREFIX + widget_id, on_click=actions.remove_file,
-                      args=(item.source_id, item.filename), icon=":material/delete:")
+                      args=(workspace, item.source_id, item.filename), icon=":material/delete:")
         with st.expander(t("data.preview", n=PREVIEW_ROWS)):
             st.dataframe(source.table.head(PREVIEW_ROWS), hide_index=True, width="stretch")
         aside = set_aside_frame(source)
@@ -103,20 +105,8 @@ def override_form(item: LoadedSource, source: Source, widget_id: str) -> None:
             format_func=lambda r: role_label(r, state.language()) if r else t("data.no_role"),
         )
         if st.form_submit_button(t("data.override_apply"), key=state.OVERRIDE_APPLY_PREFIX + widget_id):
-            actions.apply_override(item.source_id, item.options_key, column, role, current.get(column))
+            actions.apply_override(workspace, item.source_id, item.options_key, column, role, current.get(column))
             st.rerun()
-
-
-def _sheet_changed(source_id: int, current_key: str, widget_id: str) -> None:
-    options = options_from_key(current_key)
-    sheet = st.session_state[state.SHEET_PICK_PREFIX + widget_id]
-    actions.set_file_options(source_id, type(options)(sheet=sheet, header_row=None, overrides=()))
-
-
-def _header_changed(source_id: int, current_key: str, widget_id: str) -> None:
-    options = options_from_key(current_key)
-    row = int(st.session_state[state.HEADER_ROW_PREFIX + widget_id]) or None
-    actions.set_file_options(source_id, type(options)(sheet=options.sheet, header_row=row, overrides=options.overrides))
 
 
 for item in loaded:

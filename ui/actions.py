@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from metrics.ingest import IngestOptions, IngestResult, Source
 from metrics.ingest.fetch import fetch_google_sheet
 from metrics.roles import role_label
-from sample_data import ensure_samples
+from sample_data.make_samples import ensure_samples
 from store import repo
 from store.errors import StoreError
 from ui import state
@@ -35,9 +35,10 @@ def add_file(workspace: str, filename: str, data: bytes) -> bool:
         with unit_of_work() as session:
             workspace_id = repo.get_or_create_workspace(session, workspace, workspace).id
             options = _remembered_options(session, workspace_id, result)
-            stored, created = repo.save_source_file(session, workspace_id, filename, data, _options_dict(options))
             first = result.sources[0]
-            repo.set_source_parse_info(session, stored.id, first.signature, first.grain)
+            _, created = repo.save_source_file(
+                session, workspace_id, filename, data, _options_dict(options), signature=first.signature, grain=first.grain
+            )
     except (StoreError, SQLAlchemyError) as exc:
         state.flash("error", t("common.store_error", error=_short(exc)))
         return False
@@ -76,16 +77,17 @@ def load_sample(workspace: str, sample_id: str, sample_name: str) -> None:
         state.flash("success", t("data.sample_loaded", name=sample_name, files=", ".join(stored)))
 
 
-def set_file_options(source_id: int, options: IngestOptions) -> None:
+def set_file_options(workspace: str, source_id: int, options: IngestOptions) -> None:
     """Saves a changed sheet, header row or role override; the next run re-parses with it (new cache key)."""
     try:
         with unit_of_work() as session:
-            repo.update_source_options(session, source_id, _options_dict(options))
+            workspace_id = repo.get_or_create_workspace(session, workspace, workspace).id
+            repo.update_source_options(session, workspace_id, source_id, _options_dict(options))
     except (StoreError, SQLAlchemyError) as exc:
         state.flash("error", t("common.store_error", error=_short(exc)))
 
 
-def apply_override(source_id: int, current_key: str, column: str, role: str | None, previous_role: str | None) -> None:
+def apply_override(workspace: str, source_id: int, current_key: str, column: str, role: str | None, previous_role: str | None) -> None:
     """Gives `column` the meaning `role` (None = no role). The override evicts any other column from that role."""
     options = options_from_key(current_key)
     pairs = [(r, c) for r, c in options.overrides if c != column and r not in {role, previous_role}]
@@ -93,7 +95,8 @@ def apply_override(source_id: int, current_key: str, column: str, role: str | No
         pairs.append((role, column))
     if previous_role and previous_role != role:
         pairs.append((previous_role, ""))
-    set_file_options(source_id, IngestOptions(sheet=options.sheet, header_row=options.header_row, overrides=tuple(pairs)))
+    changed = IngestOptions(sheet=options.sheet, header_row=options.header_row, overrides=tuple(pairs))
+    set_file_options(workspace, source_id, changed)
     label = role_label(role, state.language()) if role else t("data.no_role")
     state.flash("success", t("data.override_done", column=column, role=label))
 
@@ -110,14 +113,28 @@ def confirm_mapping(workspace: str, source: Source) -> None:
     state.flash("success", t("data.confirmed"))
 
 
-def remove_file(source_id: int, filename: str) -> None:
+def remove_file(workspace: str, source_id: int, filename: str) -> None:
     try:
         with unit_of_work() as session:
-            repo.delete_source_file(session, source_id)
+            workspace_id = repo.get_or_create_workspace(session, workspace, workspace).id
+            repo.delete_source_file(session, workspace_id, source_id)
     except (StoreError, SQLAlchemyError) as exc:
         state.flash("error", t("common.store_error", error=_short(exc)))
         return
     state.flash("success", t("data.removed", file=filename))
+
+
+def sheet_changed(workspace: str, source_id: int, current_key: str, widget_key: str) -> None:
+    """Re-reads a workbook from another sheet; header row and overrides belonged to the old sheet, so they reset."""
+    sheet = st.session_state[widget_key]
+    set_file_options(workspace, source_id, IngestOptions(sheet=sheet))
+
+
+def header_row_changed(workspace: str, source_id: int, current_key: str, widget_key: str) -> None:
+    """Re-reads a file with the header on the row the user named (0 = detect again)."""
+    options = options_from_key(current_key)
+    row = int(st.session_state[widget_key]) or None
+    set_file_options(workspace, source_id, IngestOptions(sheet=options.sheet, header_row=row, overrides=options.overrides))
 
 
 def _remembered_options(session: object, workspace_id: int, result: IngestResult) -> IngestOptions:

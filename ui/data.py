@@ -48,6 +48,23 @@ def unit_of_work() -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """For drawing a page: never commits and, on SQLite, never takes the write lock."""
+    with store_engine.read_session(_session_factory(store_engine.database_url())) as session:
+        yield session
+
+
+def workspace_id(workspace: str) -> int:
+    """The id of a workspace slug, creating the workspace on first use (a write, so its own transaction)."""
+    with read_session() as session:
+        found = next((w.id for w in repo.list_workspaces(session) if w.slug == workspace), None)
+    if found is not None:
+        return found
+    with unit_of_work() as session:
+        return repo.get_or_create_workspace(session, workspace, workspace).id
+
+
 def options_key(options: IngestOptions) -> str:
     """A stable text form of the user's choices for a file, used in cache keys and stored with the file."""
     return json.dumps(
@@ -88,9 +105,9 @@ class StoredFile:
 
 def workspace_files(workspace: str) -> list[StoredFile]:
     """The workspace's files, read fresh from the store on every run (the app writes this table)."""
-    with unit_of_work() as session:
-        workspace_id = repo.get_or_create_workspace(session, workspace, workspace).id
-        rows = repo.list_source_files(session, workspace_id)
+    ws_id = workspace_id(workspace)
+    with read_session() as session:
+        rows = repo.list_source_files(session, ws_id)
         return [
             StoredFile(f.id, f.filename, f.content_hash, options_key(options_from_key(_json_or_none(f.options))))
             for f in rows
@@ -99,7 +116,8 @@ def workspace_files(workspace: str) -> list[StoredFile]:
 
 def load_file(workspace: str, stored: StoredFile) -> LoadedSource:
     """One stored file, ingested (from cache when its content and options are unchanged)."""
-    result = ingest_cached(workspace, stored.content_hash, stored.filename, stored.options_key, _loader(stored.source_id))
+    loader = _loader(workspace, stored.source_id)
+    result = ingest_cached(workspace, stored.content_hash, stored.filename, stored.options_key, loader)
     return LoadedSource(stored.source_id, stored.filename, stored.content_hash, stored.options_key, result)
 
 
@@ -120,9 +138,10 @@ def _json_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _loader(source_id: int) -> Callable[[], bytes]:
+def _loader(workspace: str, source_id: int) -> Callable[[], bytes]:
     def load() -> bytes:
-        with unit_of_work() as session:
-            return repo.get_source_bytes(session, source_id)
+        ws_id = workspace_id(workspace)
+        with read_session() as session:
+            return repo.get_source_bytes(session, ws_id, source_id)
 
     return load

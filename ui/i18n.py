@@ -133,6 +133,14 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "severity.error": ("error", "오류"),
     "severity.warning": ("warning", "경고"),
     "severity.info": ("note", "참고"),
+    # --- period picker (shared by the analysis pages) ---
+    "period.grain": ("Period", "기간 단위"),
+    "period.week": ("Week", "주"),
+    "period.month": ("Month", "월"),
+    "period.all": ("All data", "전체"),
+    "period.which": ("Which", "기간 선택"),
+    "period.partial": ("partial: the data covers only part of it", "일부 기간만 데이터 있음"),
+    "period.no_dates": ("This data has no dates, so all of it is shown.", "날짜가 없는 데이터라 전체를 보여줍니다."),
     # --- kpi_pool page ---
     # --- funnel page ---
 }

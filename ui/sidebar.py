@@ -9,7 +9,7 @@ import streamlit as st
 from metrics.catalog import load_catalog
 from store import repo
 from ui import state
-from ui.data import unit_of_work
+from ui.data import read_session, unit_of_work, workspace_id
 from ui.i18n import LANGUAGES, pick, t
 
 _NEW_NAME = "new_workspace_name"
@@ -31,8 +31,8 @@ def _language() -> None:
 
 
 def _workspace() -> None:
-    with unit_of_work() as session:
-        repo.get_or_create_workspace(session, state.DEFAULT_WORKSPACE, state.DEFAULT_WORKSPACE)
+    workspace_id(state.DEFAULT_WORKSPACE)
+    with read_session() as session:
         slugs = [w.slug for w in repo.list_workspaces(session)]
     if st.session_state[state.WORKSPACE] not in slugs:
         slugs.append(st.session_state[state.WORKSPACE])

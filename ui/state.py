@@ -30,10 +30,14 @@ REMOVE_PREFIX: Final = "data_remove_"
 UPLOAD_SEEN: Final = "data_upload_seen"
 FLASH: Final = "flash_messages"
 
-# Analysis pages.
+# Analysis pages (shared period picker).
 PERIOD_GRAIN: Final = "period_grain"
 PERIOD_PICK: Final = "period_pick"
 SEGMENT_DIMENSION: Final = "segment_dimension"
+
+# --- KPI pool page ---
+
+# --- funnel page ---
 
 DEFAULT_WORKSPACE: Final = "default"
 

@@ -49,7 +49,7 @@ class Limits:
     max_zip_entries: int = 2_000
     max_uncompressed_bytes: int = 600 * MB
     max_compression_ratio: float = 200.0
-    max_cells: int = 60_000_000
+    max_cells: int = 12_000_000  # calamine allocates the bounding box densely: ~100 B per cell end to end
     max_rows: int = 2_000_000
     max_columns: int = 2_000
     fetch_timeout_s: float = 15.0
@@ -91,6 +91,7 @@ class RawSheet:
     cells: pd.DataFrame
     first_row_offset: int = 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), 0-based
+    decimal: str = "."  # decimal separator detected in a text file ("," for 1.234,5); always "." for workbooks
 
 
 @dataclass(slots=True)

@@ -1,0 +1,286 @@
+"""Turns the bytes of an upload into RawSheets, cells exactly as written: stage 2 of ingest.
+
+Workbooks (.xlsx/.xlsm/.xls) are read with calamine, which returns cached formula values and never runs macros or
+follows external links. Every non-empty worksheet becomes one RawSheet (layout picks the data sheet); column i is
+spreadsheet column i (leading empty rows and columns are kept, so positions in messages match Excel).
+Text files (.csv/.tsv/.txt) are decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, CP949/EUC-KR), their delimiter
+is sniffed (, ; tab |), and a decimal comma is detected and recorded on `RawSheet.decimal`; all cells stay `str`
+("" for an empty cell) because layout owns type conversion.
+
+The format is decided by the content, not the name: a workbook renamed .csv is read as a workbook, a tab-separated
+text file named .xls (a common ERP export) as text. `safety.check` must have passed before `read` is called.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from metrics.ingest.model import Issue, Limits, RawSheet
+from metrics.ingest.safety import OLE_MAGIC, ZIP_MAGIC, display_name, is_encrypted_xls
+
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_CHARS = 64 * 1024
+_SAMPLE_LINES = 60
+_MAX_ROW_ISSUES = 20
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d{1,3}(?:[.\s\u00a0]\d{3})*,\d+$|^[-+]?\d+,\d+$")
+_DECIMAL_POINT = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})*\.\d+$|^[-+]?\d+\.\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class TextFormat:
+    """What sniffing decided about a text file; reported to the user so a wrong guess can be spotted."""
+
+    encoding: str
+    delimiter: str
+    decimal: str
+
+
+def read(data: bytes, filename: str, limits: Limits) -> tuple[list[RawSheet], list[Issue]]:
+    """Every non-empty sheet of the upload, plus issues about how it was read. Never raises for bad input."""
+    name = display_name(filename)
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        sheets, issues = read_workbook(data, name, limits)
+    else:
+        sheets, issues = read_text(data, name, limits)
+    if not sheets and not any(i.severity == "error" for i in issues):
+        issues.append(Issue("error", f"{name} contains no cells with data.", file=name, code="no_data"))
+    return sheets, issues
+
+
+# --- workbooks -----------------------------------------------------------------------------------------------------
+
+
+def read_workbook(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet], list[Issue]]:
+    """All worksheets through calamine; chart and macro sheets are skipped, hidden worksheets are kept."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+
+    if data.startswith(OLE_MAGIC) and is_encrypted_xls(data):
+        return [], [_encrypted(name)]
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    except PasswordError:
+        return [], [_encrypted(name)]
+    except (CalamineError, ValueError, OSError) as exc:
+        return [], [Issue("error", f"{name} could not be read as an Excel workbook ({_reason(exc)}).", file=name,
+                          code="unreadable")]
+    sheets: list[RawSheet] = []
+    issues: list[Issue] = []
+    with workbook:
+        for meta in metadata:
+            try:
+                sheet = _read_calamine_sheet(workbook, meta.name, name, limits, issues)
+            except (CalamineError, ValueError, OSError) as exc:
+                issues.append(Issue("error", f"{name}, sheet {meta.name}, could not be read ({_reason(exc)}).",
+                                    file=name, sheet=meta.name, code="unreadable"))
+                continue
+            if sheet is not None:
+                sheets.append(sheet)
+    return sheets, issues
+
+
+def _read_calamine_sheet(workbook: object, sheet_name: str, name: str, limits: Limits,
+                         issues: list[Issue]) -> RawSheet | None:
+    """One sheet as a DataFrame of Python objects; the calamine grid is dropped before the frame is built."""
+    sheet = workbook.get_sheet_by_name(sheet_name)  # type: ignore[attr-defined]
+    if sheet.start is None:
+        return None
+    total_rows = sheet.height + sheet.start[0]
+    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+    del sheet
+    if total_rows > limits.max_rows:
+        issues.append(Issue("warning", f"{name}, sheet {sheet_name}, has {total_rows:,} rows; only the first "
+                                       f"{limits.max_rows:,} were read.", file=name, sheet=sheet_name,
+                            rows_affected=total_rows - limits.max_rows, code="rows_truncated"))
+    cells = pd.DataFrame(rows, dtype=object)
+    del rows
+    return RawSheet(name=sheet_name, cells=cells, merged=merged)
+
+
+# --- text ------------------------------------------------------------------------------------------------------------
+
+
+def read_text(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet], list[Issue]]:
+    """A delimited text file as one RawSheet of strings.
+
+    Ragged rows: the frame is as wide as the widest row. A row with more fields than most rows keeps its extra
+    cells in the extra columns on the right; a row with fewer fields is padded with "" on the right. Neither is
+    ever shifted, and each is reported as a warning naming the row (one-field lines, i.e. titles and notes, and
+    blank lines are not reported).
+    """
+    issues: list[Issue] = []
+    text, encoding, note = decode(data)
+    if note:
+        issues.append(Issue("warning", f"{name}: {note}", file=name, code="encoding_guess"))
+    if not text.strip():
+        return [], [Issue("error", f"{name} contains no data (only blank lines).", file=name, code="empty")]
+    suffix = PurePosixPath(name.lower()).suffix
+    fmt = sniff(text[:_SAMPLE_CHARS], encoding, prefer_tab=suffix == ".tsv")
+    counts = field_counts(text, fmt.delimiter)
+    width = max(counts) if counts else 1
+    refusal = _size_refusal(name, len(counts), width, limits)
+    if refusal:
+        return [], [refusal]
+    issues.extend(ragged_issues(counts, name))
+    if fmt.decimal == ",":
+        issues.append(Issue("info", f"{name} uses a comma as the decimal separator (as in 1.234,5); numbers will "
+                                    "be read that way.", file=name, code="decimal_comma"))
+    cells = _parse_text(data, text, fmt, width, limits)
+    if len(counts) > limits.max_rows:
+        issues.append(Issue("warning", f"{name} has {len(counts):,} rows; only the first {limits.max_rows:,} were "
+                                       "read.", file=name, rows_affected=len(counts) - limits.max_rows,
+                            code="rows_truncated"))
+    return [RawSheet(name=None, cells=cells, decimal=fmt.decimal)], issues
+
+
+def decode(data: bytes) -> tuple[str, str, str]:
+    """(text, encoding, note). BOMs decide first; then strict UTF-8; then CP949 (Korean Excel's CSV default,
+    a superset of EUC-KR); Latin-1 only as a last resort, with a note so the user can check the characters."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig", ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16", ""
+    for encoding in ("utf-8", "cp949"):
+        try:
+            return data.decode(encoding), encoding, ""
+        except UnicodeDecodeError:
+            continue
+    note = "the text encoding is neither UTF-8 nor Korean (CP949); it was read as Latin-1, check accented letters."
+    return data.decode("latin-1"), "latin-1", note
+
+
+def sniff(sample: str, encoding: str, prefer_tab: bool = False) -> TextFormat:
+    """Picks the delimiter whose field count is the most consistent over the first lines (ties: more fields,
+    then the order , ; tab |), and detects a decimal comma when the delimiter is not a comma."""
+    lines = [line for line in sample.splitlines()[:_SAMPLE_LINES] if line.strip()]
+    if len(sample) >= _SAMPLE_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the last sampled line may be cut in the middle
+    order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
+    best, best_score = order[0], (-1.0, 0, 0)
+    for rank, delimiter in enumerate(order):
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        if not widths:
+            continue
+        mode, hits = Counter(widths).most_common(1)[0]
+        score = (hits / len(widths) if mode > 1 else 0.0, mode, -rank)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return TextFormat(encoding=encoding, delimiter=best, decimal=_decimal(lines, best))
+
+
+def _decimal(lines: list[str], delimiter: str) -> str:
+    if delimiter == ",":
+        return "."
+    cells = [c.strip() for row in csv.reader(lines, delimiter=delimiter) for c in row]
+    comma = sum(1 for c in cells if _DECIMAL_COMMA.match(c))
+    point = sum(1 for c in cells if _DECIMAL_POINT.match(c))
+    return "," if comma > point else "."
+
+
+def field_counts(text: str, delimiter: str) -> list[int]:
+    """Fields per record without a Python loop over characters: each line's delimiters are counted in C, and
+    only lines holding a quote go through the csv module (a quoted delimiter is not a field break). When a quoted
+    field spans lines (an odd number of quotes on a line), the whole text is counted by the csv module instead."""
+    lines = text.split("\n")
+    if lines and lines[-1] in ("", "\r"):
+        lines.pop()
+    counts = [line.count(delimiter) + 1 if line and line != "\r" else 0 for line in lines]
+    if '"' not in text:
+        return counts
+    quoted = [i for i, line in enumerate(lines) if '"' in line]
+    if any(lines[i].count('"') % 2 for i in quoted):
+        return [len(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    for i, row in zip(quoted, csv.reader((lines[i] for i in quoted), delimiter=delimiter), strict=True):
+        counts[i] = len(row)
+    return counts
+
+
+def ragged_issues(counts: list[int], name: str) -> list[Issue]:
+    """A warning per row whose field count differs from most rows' (the first 20, then one summary)."""
+    substantive = [c for c in counts if c > 1]
+    if not substantive:
+        return []
+    expected = Counter(substantive).most_common(1)[0][0]
+    ragged = [(i, c) for i, c in enumerate(counts) if c > 1 and c != expected]
+    issues = []
+    for index, count in ragged[:_MAX_ROW_ISSUES]:
+        if count > expected:
+            fate = f"its {count - expected} extra cell(s) were kept in extra columns at the right"
+        else:
+            fate = "the missing cells were left empty at the right; check that its values are not shifted"
+        issues.append(Issue("warning", f"{name}, row {index + 1}, has {count} fields where most rows have "
+                                       f"{expected}; {fate}.", file=name, row=index + 1, code="ragged_row"))
+    if len(ragged) > _MAX_ROW_ISSUES:
+        rest = len(ragged) - _MAX_ROW_ISSUES
+        issues.append(Issue("warning", f"{name}: {rest:,} more rows do not have {expected} fields.", file=name,
+                            rows_affected=rest, code="ragged_row"))
+    return issues
+
+
+def _size_refusal(name: str, rows: int, width: int, limits: Limits) -> Issue | None:
+    if width > limits.max_columns:
+        return Issue("error", f"{name} has a row with {width:,} fields; the limit is {limits.max_columns:,} columns.",
+                     file=name, code="too_many_columns")
+    if min(rows, limits.max_rows) * width > limits.max_cells:
+        return Issue("error", f"{name} holds {rows:,} rows × {width:,} columns; the limit is {limits.max_cells:,} "
+                              "cells.", file=name, code="too_many_cells")
+    return None
+
+
+def _parse_text(data: bytes, text: str, fmt: TextFormat, width: int, limits: Limits) -> pd.DataFrame:
+    """pandas' C tokenizer with every cell kept as written; fed the original bytes when they are UTF-8."""
+    source: io.BytesIO | io.StringIO
+    if fmt.encoding in ("utf-8", "utf-8-sig"):
+        source, encoding = io.BytesIO(data), fmt.encoding
+    else:
+        source, encoding = io.StringIO(text), None
+    try:
+        frame = _pandas_csv(source, fmt, width, encoding, limits)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        frame = _csv_module(text, fmt, limits)
+    frame.columns = pd.RangeIndex(frame.shape[1])
+    return frame
+
+
+def _csv_module(text: str, fmt: TextFormat, limits: Limits) -> pd.DataFrame:
+    """The slow, forgiving path, used only when the C tokenizer and the field count disagree (stray quotes)."""
+    rows = [row for row, _ in zip(csv.reader(io.StringIO(text), delimiter=fmt.delimiter), range(limits.max_rows), strict=False)]
+    width = max((len(r) for r in rows), default=1)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+
+
+def _pandas_csv(source: io.BytesIO | io.StringIO, fmt: TextFormat, width: int, encoding: str | None,
+                limits: Limits) -> pd.DataFrame:
+    return pd.read_csv(
+        source,
+        sep=fmt.delimiter,
+        header=None,
+        names=range(width),
+        dtype=object,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        encoding=encoding,
+        nrows=limits.max_rows,
+        engine="c",
+        quoting=csv.QUOTE_MINIMAL,
+    )
+
+
+def _encrypted(name: str) -> Issue:
+    return Issue("error", f"{name} is password-protected; remove the password in Excel and upload it again.",
+                 file=name, code="encrypted")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:160]

@@ -1,0 +1,493 @@
+"""Cell values as written → typed columns: numbers, dates, yes/no flags or text, in Korean and English formats.
+
+Why vectorised: a 500k-line workbook must be cleaned in a fraction of the time the reader takes, so every column is
+split by Python type once, strings are factorised and only the *distinct* strings are parsed (with pandas string
+ops and regexes), then mapped back. Nothing here raises on a cell value: a cell that cannot be read as the
+column's kind becomes missing and is reported in a `Note`, which the layout stage turns into an `Issue` with rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from metrics.ingest.model import Severity
+from metrics.ingest.synonyms import BOOL_FALSE, BOOL_TRUE, MISSING_TOKENS
+
+ValueKind = Literal["number", "date", "bool", "text", "empty"]
+Hint = Literal["date", "id", "flag", "number"]
+
+#: Share of a column's filled cells that must read as one kind for the column to take that kind.
+MAJORITY = 0.8
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_MULTIPLIERS = {"만": 1e4, "억": 1e8, "천": 1e3, "k": 1e3, "m": 1e6, "b": 1e9}
+_ID_LIKE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-./]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the user should know about a column; `positions` (0-based) locate the cells it is about."""
+
+    severity: Severity
+    message: str
+    code: str
+    positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+
+@dataclass(frozen=True, slots=True)
+class CleanColumn:
+    """A typed column: float64 numbers, datetime64 dates, bool flags or str text, plus what was noticed."""
+
+    values: pd.Series
+    kind: ValueKind
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """A raw column split by Python type, so each kind is parsed once with array operations."""
+
+    n: int
+    strings: pd.Series  # stripped str cells (index = position), missing tokens removed
+    blank_like: np.ndarray  # positions of whitespace-only cells (missing, but worth a warning in numbers)
+    tokens: pd.Series  # cells written as a "no value" token (-, N/A, #N/A): missing, said in an info note
+    numbers: pd.Series  # float cells (index = position)
+    bools: pd.Series
+    dates: pd.Series  # datetime64 cells
+    others: pd.Series  # anything else (time, timedelta, Decimal…), as objects
+
+    @property
+    def filled(self) -> int:
+        return len(self.strings) + len(self.numbers) + len(self.bools) + len(self.dates) + len(self.others)
+
+
+def split_cells(raw: pd.Series) -> _Cells:
+    """Sorts cells by type once; missing tokens (-, N/A, #N/A, blank) are dropped here for every kind."""
+    arr = raw.to_numpy(dtype=object, na_value=None)
+    positions = np.arange(len(arr))
+    types = pd.Series(arr, dtype=object).map(type)
+    is_str = types.isin((str, np.str_)).to_numpy()
+    is_bool = types.isin((bool, np.bool_)).to_numpy()
+    is_num = types.isin((float, int, np.float64, np.int64, np.float32, np.int32)).to_numpy()
+    is_date = types.isin((dt.datetime, dt.date, pd.Timestamp, np.datetime64)).to_numpy()
+    is_none = types.isin((type(None), type(pd.NaT))).to_numpy()
+    numbers = pd.Series(arr[is_num], index=positions[is_num], dtype="float64")
+    numbers = numbers[numbers.notna()]
+    strings = pd.Series(arr[is_str], index=positions[is_str], dtype="str").str.strip()
+    original = pd.Series(arr[is_str], index=positions[is_str], dtype="str")
+    blank_like = strings.index[(strings == "") & (original != "")].to_numpy()
+    is_token = strings.str.casefold().isin(MISSING_TOKENS)
+    tokens = strings[is_token & (strings != "")]
+    strings = strings[~is_token]
+    others_mask = ~(is_str | is_bool | is_num | is_date | is_none)
+    return _Cells(
+        n=len(arr),
+        strings=strings,
+        blank_like=blank_like,
+        tokens=tokens,
+        numbers=numbers,
+        bools=pd.Series(arr[is_bool], index=positions[is_bool], dtype="bool"),
+        dates=_datetime_objects(arr[is_date], positions[is_date]),
+        others=pd.Series(arr[others_mask], index=positions[others_mask], dtype=object),
+    )
+
+
+def _datetime_objects(values: np.ndarray, positions: np.ndarray) -> pd.Series:
+    """datetime/date objects → datetime64 (time zones dropped: a dashboard compares local calendar days)."""
+    if len(values) == 0:
+        return pd.Series([], index=positions, dtype="datetime64[us]")
+    try:
+        parsed = pd.to_datetime(pd.Series(values, index=positions), errors="coerce")
+    except (TypeError, ValueError):
+        parsed = pd.Series([_one_datetime(v) for v in values], index=positions, dtype="datetime64[us]")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[us]")
+
+
+def _one_datetime(value: object) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def parse_numbers(texts: pd.Series) -> pd.Series:
+    """Strings → float (NaN when not a number): 1,234 · ₩1,234 · 1,234원 · $5 · (1,234) · 12.5% · 3만 · 1.2억 · 5K."""
+    if texts.empty:
+        return pd.Series([], index=texts.index, dtype="float64")
+    s = texts.astype("str").str.strip().str.replace("\u2212", "-", regex=False)
+    negative = s.str.match(r"^\(.*\)$")
+    s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    s = s.str.replace(r"(?i)^\s*(?:krw|usd|eur|₩|\$|€|£|¥|￦)\s*|\s*(?:원|krw|usd|eur|달러)\s*$", "", regex=True)
+    s = s.str.replace(r"^([+-]?)\s*(?:₩|\$|€|£|¥|￦)\s*", r"\1", regex=True)
+    percent = s.str.endswith("%")
+    s = s.str.removesuffix("%").str.strip()
+    suffix = s.str.extract(r"(?i)^[+-]?[\d.,]*\d\s*([만억천kmb])$", expand=False).str.casefold()
+    s = s.where(suffix.isna(), s.str.slice(0, -1).str.strip())
+    grouped = s.str.match(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+    s = s.where(~grouped, s.str.replace(",", "", regex=False))
+    plain = s.str.match(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    values = pd.to_numeric(s.where(plain), errors="coerce").astype("float64")
+    values = values * suffix.map(_MULTIPLIERS).fillna(1.0).astype("float64")
+    values = values.where(~percent.fillna(False), values / 100.0)
+    values = values.where(~negative.fillna(False), -values)
+    return values.where(np.isfinite(values))
+
+
+# ---------------------------------------------------------------- dates
+
+_TIME = r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ampm>[AaPp][Mm])?)?"
+_TZ = r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC)?"
+_WEEKDAY = r"(?:\s*\([^)]{1,12}\))?"
+_YMD = re.compile(rf"^(?P<y>\d{{4}})\s*[-/.]\s*(?P<m>\d{{1,2}})\s*[-/.]\s*(?P<d>\d{{1,2}})\.?{_WEEKDAY}{_TIME}{_TZ}$")
+_KOREAN = re.compile(
+    rf"^(?P<y>\d{{4}})\s*년\s*(?P<m>\d{{1,2}})\s*월\s*(?P<d>\d{{1,2}})\s*일?{_WEEKDAY}"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+_YY_MM_DD = re.compile(rf"^(?P<y>\d{{2}})\.(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})\.?{_WEEKDAY}$")
+_AB_YYYY = re.compile(rf"^(?P<a>\d{{1,2}})\s*(?P<sep>[-/.])\s*(?P<b>\d{{1,2}})\s*[-/.]\s*(?P<y>\d{{4}}){_TIME}$")
+_YM = re.compile(r"^(?P<y>\d{4})\s*(?:[-/.]|년)\s*(?P<m>\d{1,2})\s*월?\.?$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateParse:
+    """Parsed dates for a set of strings and, when day and month could swap, which order was chosen and why."""
+
+    values: pd.Series
+    order: Literal["dmy", "mdy"] | None = None
+    order_reason: str = ""
+
+
+def parse_dates(texts: pd.Series, order: Literal["dmy", "mdy"] | None = None) -> DateParse:
+    """Strings → datetime64 (NaT when not a date). Day-first vs month-first is decided once for all values."""
+    result = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
+    if texts.empty:
+        return DateParse(result)
+    s = texts.astype("str").str.strip()
+    for pattern in (_YMD, _KOREAN, _YY_MM_DD, _YM):
+        todo = result.isna()
+        if not todo.any():
+            break
+        parts = s[todo].str.extract(pattern)
+        if "d" not in parts:
+            parts["d"] = parts["y"].where(parts["y"].isna(), "1")
+        if pattern is _YY_MM_DD:
+            parts["y"] = (2000 + pd.to_numeric(parts["y"], errors="coerce")).astype("string")
+        result.loc[parts.index] = _assemble(parts).combine_first(result.loc[parts.index])
+    todo = result.isna()
+    chosen, reason = order, ""
+    if todo.any():
+        parts = s[todo].str.extract(_AB_YYYY)
+        if parts["y"].notna().any():
+            if chosen is None:
+                chosen, reason = _day_month_order(parts)
+            first, second = ("d", "m") if chosen == "dmy" else ("m", "d")
+            parts = parts.rename(columns={"a": first, "b": second})
+            result.loc[parts.index] = _assemble(parts).combine_first(result.loc[parts.index])
+    return DateParse(result, chosen if reason or order else None, reason)
+
+
+def _day_month_order(parts: pd.DataFrame) -> tuple[Literal["dmy", "mdy"], str]:
+    """Looks at every value of the column: a first part above 12 proves day-first, a second part above 12 month-first."""
+    found = parts.dropna(subset=["y"])
+    a = pd.to_numeric(found["a"], errors="coerce")
+    b = pd.to_numeric(found["b"], errors="coerce")
+    if (a > 12).any():
+        example = found.loc[(a > 12).idxmax()]
+        return "dmy", f"values such as {example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']} have a first part above 12"
+    if (b > 12).any():
+        example = found.loc[(b > 12).idxmax()]
+        return "mdy", f"values such as {example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']} have a second part above 12"
+    if (found["sep"] == "/").all():
+        return "mdy", "no value decides it, and slashes are the US habit"
+    return "dmy", "no value decides it, and dashes or dots are the European habit"
+
+
+def _assemble(parts: pd.DataFrame) -> pd.Series:
+    """Regex groups → timestamps in one vectorised call; impossible dates (31 Feb) become NaT."""
+    valid = parts["y"].notna()
+    out = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[us]")
+    if not valid.any():
+        return out
+    p = parts[valid]
+
+    def num(name: str) -> pd.Series:
+        if name not in p:
+            return pd.Series(0, index=p.index, dtype="int64")
+        return pd.to_numeric(p[name], errors="coerce").fillna(0).astype("int64")
+
+    hour = num("H")
+    if "ampm" in p:
+        pm = p["ampm"].fillna("").str.casefold() == "pm"
+        am = p["ampm"].fillna("").str.casefold() == "am"
+        hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
+    frac = p["f"].fillna("").str.slice(0, 6).str.ljust(6, "0").replace("000000", "0") if "f" in p else None
+    micro = pd.to_numeric(frac, errors="coerce").fillna(0).astype("int64") if frac is not None else 0
+    frame = pd.DataFrame(
+        {"year": num("y"), "month": num("m"), "day": num("d"), "hour": hour, "minute": num("M"), "second": num("S")}
+    )
+    frame["us"] = micro
+    bad = (frame["month"] < 1) | (frame["month"] > 12) | (frame["day"] < 1) | (frame["day"] > 31)
+    bad |= (frame["year"] < 1900) | (frame["year"] > 2200) | (frame["hour"] > 23) | (frame["minute"] > 59)
+    bad |= frame["second"] > 59
+    good = frame[~bad]
+    if len(good):
+        out.loc[good.index] = pd.to_datetime(good, errors="coerce").astype("datetime64[us]")
+    return out
+
+
+def excel_serials(numbers: pd.Series) -> pd.Series:
+    """Excel day numbers (1900 system) → datetime64; out-of-range numbers become NaT."""
+    ok = (numbers >= 1) & (numbers < 2958466)
+    days = numbers.where(ok)
+    return (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[us]")
+
+
+_PERIOD_QUARTER = re.compile(r"^(?P<y>\d{4})\s*(?:(?P<q>[1-4])\s*/\s*4|[-. ]?Q(?P<q2>[1-4])|년?\s*(?P<q3>[1-4])\s*분기)\b")
+_PERIOD_Q_FIRST = re.compile(r"^Q(?P<q>[1-4])[\s\-']*(?P<y>\d{4})\b", re.IGNORECASE)
+_PERIOD_YEAR = re.compile(r"^(?P<y>(?:19|20)\d{2})\s*년?\s*(?:p\)|\(p\)|p)?$")
+_PERIOD_MARK = re.compile(r"\s*(?:p\)|\(p\)|\(잠정\)|e\)|\*)\s*$", re.IGNORECASE)
+
+
+def parse_period_label(label: object) -> pd.Timestamp | None:
+    """A column header naming a period → its first day: `2019 4/4 p)`, `2019 Q4`, `2019년 4분기`, `2019.03`, `2019`.
+
+    Used by the layout stage to recognise wide sheets (periods as columns); None when the header is not a period.
+    """
+    if isinstance(label, (dt.datetime, dt.date)):
+        return pd.Timestamp(label)
+    text = _PERIOD_MARK.sub("", str(label).strip())
+    if not text:
+        return None
+    match = _PERIOD_QUARTER.match(text) or _PERIOD_Q_FIRST.match(text)
+    if match:
+        quarter = int(match.group("q") or match.groupdict().get("q2") or match.groupdict().get("q3") or 1)
+        return pd.Timestamp(year=int(match.group("y")), month=3 * quarter - 2, day=1)
+    match = _PERIOD_YEAR.match(text)
+    if match:
+        return pd.Timestamp(year=int(match.group("y")), month=1, day=1)
+    parsed = parse_dates(pd.Series([text], dtype="str")).values.iloc[0]
+    return None if pd.isna(parsed) else pd.Timestamp(parsed)
+
+
+def is_preliminary(label: object) -> bool:
+    """KOSIS marks preliminary figures with `p)` after the period; worth telling the user."""
+    return bool(re.search(r"p\)\s*$|\(p\)\s*$|잠정", str(label), re.IGNORECASE))
+
+
+# ---------------------------------------------------------------- text and flags
+
+
+def render_numbers(values: pd.Series) -> pd.Series:
+    """Numbers as an id or code would be written: 536365.0 → "536365", 2.55 → "2.55", 7.3e+51 stays "7.3e+51"."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype="float64"))  # ids repeat: render each distinct one once
+    arr = np.asarray(uniques, dtype="float64")
+    integral = np.isfinite(arr) & (np.abs(arr) < 1e15) & (arr == np.round(arr))
+    as_int = np.where(integral, arr, 0).astype(np.int64).astype(str)
+    text = np.where(integral, as_int, arr.astype(str)).astype(object)
+    out = np.where(codes >= 0, text[np.maximum(codes, 0)] if len(text) else None, None)
+    return pd.Series(out, index=values.index, dtype="str")
+
+
+def render_dates(values: pd.Series) -> pd.Series:
+    """Dates as text (an id Excel turned into a date): ISO date, with the time only when there is one."""
+    has_time = (values.dt.normalize() != values).fillna(False)
+    text = values.dt.strftime("%Y-%m-%d")
+    return text.where(~has_time, values.dt.strftime("%Y-%m-%d %H:%M:%S")).astype("str")
+
+
+def bool_words(texts: pd.Series) -> pd.Series:
+    """Yes/No words → True/False/NA (예/아니오, Y/N, true/false, O/X, 1/0)."""
+    folded = texts.astype("str").str.casefold()
+    out = pd.Series(pd.NA, index=texts.index, dtype="boolean")
+    out[folded.isin(BOOL_TRUE | {"1"})] = True
+    out[folded.isin(BOOL_FALSE | {"0"})] = False
+    return out
+
+
+def as_text(cells: _Cells) -> pd.Series:
+    """Every filled cell as trimmed text; numbers without a spurious ".0" so ids survive."""
+    out = pd.Series(np.nan, index=pd.RangeIndex(cells.n), dtype="str")
+    parts = [
+        cells.strings,
+        render_numbers(cells.numbers),
+        render_dates(cells.dates),
+        cells.bools.map({True: "TRUE", False: "FALSE"}).astype("str"),
+        cells.others.map(str).astype("str"),
+    ]
+    for part in parts:
+        if len(part):
+            out.loc[part.index] = part
+    return out
+
+
+def as_bool(raw: pd.Series) -> pd.Series | None:
+    """A column as flags when every filled cell is a yes/no word, a bool, or 0/1; None otherwise."""
+    cells = split_cells(raw)
+    words = bool_words(cells.strings)
+    if words.isna().any() or not cells.numbers.isin((0.0, 1.0)).all() or len(cells.dates) or len(cells.others):
+        return None
+    out = pd.Series(pd.NA, index=pd.RangeIndex(cells.n), dtype="boolean")
+    out.loc[words.index] = words
+    out.loc[cells.numbers.index] = cells.numbers == 1.0
+    out.loc[cells.bools.index] = cells.bools
+    return out.astype("bool") if out.notna().all() else out
+
+
+# ---------------------------------------------------------------- one column
+
+
+def clean_column(raw: pd.Series, name: str, hint: Hint | None = None) -> CleanColumn:
+    """Decides the column's kind from all its values (and the header's hint), then converts every cell to it."""
+    cells = split_cells(raw)
+    if cells.filled == 0:
+        return CleanColumn(pd.Series(np.nan, index=pd.RangeIndex(cells.n), dtype="str"), "empty")
+    codes, uniques = pd.factorize(cells.strings)
+    unique_strings = pd.Series(uniques, dtype="str")
+    flags = _try_bool(cells, unique_strings, codes, hint)
+    if flags is not None:
+        return flags
+    if hint == "id":
+        return _text_column(cells, name, id_like=True)
+    dates = _try_dates(cells, unique_strings, codes, name, hint)
+    if dates is not None:
+        return dates
+    numbers = _try_numbers(cells, unique_strings, codes, name)
+    if numbers is not None:
+        return numbers
+    return _text_column(cells, name, id_like=False)
+
+
+def _try_bool(cells: _Cells, uniques: pd.Series, codes: np.ndarray, hint: Hint | None) -> CleanColumn | None:
+    folded = set(uniques.str.casefold())
+    words = BOOL_TRUE | BOOL_FALSE
+    numbers_ok = cells.numbers.isin((0.0, 1.0)).all()
+    has_words = bool(folded) and folded <= (words | {"0", "1"}) and bool(folded & words)
+    if len(cells.dates) or len(cells.others) or not numbers_ok or (folded and not has_words):
+        return None
+    if not (has_words or len(cells.bools) or (hint == "flag" and len(cells.numbers))):
+        return None
+    if folded and len(folded) == 1 and not len(cells.numbers) and not len(cells.bools) and folded <= {"o", "x"}:
+        return None
+    out = pd.Series(pd.NA, index=pd.RangeIndex(cells.n), dtype="boolean")
+    if len(cells.strings):
+        out.loc[cells.strings.index] = bool_words(uniques).to_numpy()[codes]
+    out.loc[cells.numbers.index] = (cells.numbers == 1.0).to_numpy()
+    out.loc[cells.bools.index] = cells.bools.to_numpy()
+    return CleanColumn(out.astype("bool") if out.notna().all() else out, "bool")
+
+
+def _try_dates(
+    cells: _Cells, uniques: pd.Series, codes: np.ndarray, name: str, hint: Hint | None
+) -> CleanColumn | None:
+    if len(cells.strings) + len(cells.dates) < (len(cells.numbers) if hint != "date" else 0):
+        return None
+    parsed = parse_dates(uniques)
+    from_strings = pd.Series(parsed.values.to_numpy()[codes], index=cells.strings.index, dtype="datetime64[us]")
+    serials = excel_serials(cells.numbers) if hint == "date" else pd.Series([], dtype="datetime64[us]")
+    ok = int(from_strings.notna().sum()) + len(cells.dates) + int(serials.notna().sum())
+    if ok == 0 or ok < MAJORITY * cells.filled:
+        return None
+    out = pd.Series(pd.NaT, index=pd.RangeIndex(cells.n), dtype="datetime64[us]")
+    for part in (from_strings, cells.dates, serials):
+        good = part.dropna()
+        if len(good):
+            out.loc[good.index] = good
+    notes: list[Note] = []
+    if parsed.order is not None and from_strings.notna().any():
+        spelled = "day-month-year (DD-MM-YYYY)" if parsed.order == "dmy" else "month-day-year (MM/DD/YYYY)"
+        notes.append(Note("info", f"{name}: dates read as {spelled} because {parsed.order_reason}.", "day_first"
+                          if parsed.order == "dmy" else "month_first"))
+    if len(serials.dropna()):
+        notes.append(Note("info", f"{name}: {serials.notna().sum()} Excel date numbers read as dates.", "excel_serial"))
+    failed = _failed_positions(cells, out)
+    if len(failed):
+        notes.append(_failure_note(name, "dates", cells, failed, "bad_date"))
+    return CleanColumn(out, "date", tuple(notes))
+
+
+def _try_numbers(cells: _Cells, uniques: pd.Series, codes: np.ndarray, name: str) -> CleanColumn | None:
+    parsed = parse_numbers(uniques)
+    from_strings = pd.Series(parsed.to_numpy()[codes], index=cells.strings.index, dtype="float64")
+    ok = len(cells.numbers) + int(from_strings.notna().sum()) + len(cells.bools)
+    if ok == 0 or ok < MAJORITY * cells.filled:
+        return None
+    failures = uniques[parsed.isna()]
+    if failures.str.match(_ID_LIKE).any():
+        return None  # codes such as C536379 or 85123A: an id column, not a measure
+    numeric_texts = uniques[parsed.notna()]
+    if numeric_texts.str.match(r"^0\d").any():
+        return None  # zero-padded codes (007, 02-111) lose meaning as numbers
+    out = pd.Series(np.nan, index=pd.RangeIndex(cells.n), dtype="float64")
+    for part in (cells.numbers, from_strings.dropna(), cells.bools.astype("float64")):
+        if len(part):
+            out.loc[part.index] = part.to_numpy()
+    notes: list[Note] = []
+    failed = _failed_positions(cells, out)
+    if len(failed):
+        notes.append(_failure_note(name, "numbers", cells, failed, "bad_number"))
+    if len(cells.tokens):
+        shown = ", ".join(repr(t) for t in cells.tokens.unique()[:3])
+        notes.append(Note(
+            "info", f"{name}: {len(cells.tokens)} cell(s) written as {shown} read as no value (missing).",
+            "missing_token", cells.tokens.index.to_numpy(dtype=np.int64),
+        ))
+    return CleanColumn(out, "number", tuple(notes))
+
+
+def _failed_positions(cells: _Cells, out: pd.Series) -> np.ndarray:
+    filled = np.concatenate(
+        [cells.strings.index, cells.numbers.index, cells.bools.index, cells.dates.index, cells.others.index,
+         cells.blank_like]
+    ).astype(np.int64)
+    missing = out.isna().to_numpy()
+    return np.sort(filled[missing[filled]])
+
+
+def _failure_note(name: str, what: str, cells: _Cells, failed: np.ndarray, code: str) -> Note:
+    text = as_text(cells)
+    examples: list[str] = []
+    for pos in failed[:50]:
+        value = text.iloc[pos] if pd.notna(text.iloc[pos]) else " "
+        shown = repr(value) if value.strip() != value or not value else value
+        if shown not in examples:
+            examples.append(shown)
+        if len(examples) == 3:
+            break
+    message = f"{name}: {len(failed)} cell(s) could not be read as {what} (e.g. {', '.join(examples)}) and are treated as missing."
+    return Note("warning", message, code, failed)
+
+
+def _text_column(cells: _Cells, name: str, id_like: bool) -> CleanColumn:
+    out = as_text(cells)
+    notes: list[Note] = []
+    non_text = len(cells.numbers) + len(cells.dates)
+    if non_text and len(cells.strings):
+        positions = np.sort(np.concatenate([cells.numbers.index, cells.dates.index]).astype(np.int64))
+        if non_text > len(cells.strings):
+            example = cells.strings.iloc[0]
+            notes.append(Note(
+                "info",
+                f"{name} mixes numbers and codes such as {example!r}: kept as text (numbers written without decimals).",
+                "mixed_id",
+            ))
+        elif id_like or len(cells.dates):
+            shown = ", ".join(out.iloc[positions[:3]].tolist())
+            notes.append(Note(
+                "warning",
+                f"{name}: {non_text} value(s) look changed by Excel into numbers or dates (e.g. {shown}); kept as text, "
+                "check them in the original file.",
+                "mangled_id",
+                positions,
+            ))
+    return CleanColumn(out, "text", tuple(notes))

@@ -1,0 +1,74 @@
+"""Data page flows: samples in one click, an upload, an override that changes a role, a refused file, a restart."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from sample_data.make_samples import SAMPLES
+from tests.app.conftest import no_exceptions
+
+
+def _table_texts(app) -> list[str]:
+    """All cell text of every dataframe on the page, to look for a file or column name."""
+    return [str(v) for frame in app.dataframe for v in frame.value.astype(str).to_numpy().ravel()]
+
+
+@pytest.mark.parametrize("sample_id", list(SAMPLES))
+def test_each_sample_loads_in_one_click(make_app, sample_id: str) -> None:
+    app = make_app("pages/data.py").run()
+    app.button(key=f"data_sample_{sample_id}").click().run()
+    no_exceptions(app)
+    assert not app.error, [e.value for e in app.error]
+    headings = " ".join(m.value for m in app.markdown)
+    for filename in SAMPLES[sample_id].files:
+        assert filename.replace(".", "\\.").replace("_", "\\_") in headings or filename in headings
+
+
+def test_an_uploaded_csv_is_read_and_mapped(make_app) -> None:
+    csv = "날짜,채널,방문자수,주문수,매출액\n2026-10-01,검색광고,1200,30,\"1,234,000\"\n2026-10-02,SNS광고,900,21,\"987,000\"\n"
+    app = make_app("pages/data.py").run()
+    app.file_uploader(key="data_uploader").set_value(("daily.csv", csv.encode("cp949"), "text/csv")).run()
+    no_exceptions(app)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rows read"] == "2"
+    assert metrics["Rows used"] == "2"
+    roles = app.dataframe[0].value
+    mapped = dict(zip(roles["Your column"], roles["Means"], strict=True))
+    assert mapped["매출액"] == "Revenue"
+    assert mapped["주문수"] == "Orders"
+
+
+def test_an_override_changes_a_role_and_survives_a_rerun(make_app) -> None:
+    csv = "date,visits,purchases,amount\n2026-10-01,100,3,300\n2026-10-02,120,4,410\n"
+    app = make_app("pages/data.py").run()
+    app.file_uploader(key="data_uploader").set_value(("shop.csv", csv.encode(), "text/csv")).run()
+    no_exceptions(app)
+    widget = next(s.key for s in app.selectbox if s.key and s.key.startswith("data_override_column_"))
+    suffix = widget.removeprefix("data_override_column_")
+    app.selectbox(key=f"data_override_column_{suffix}").set_value("visits")
+    app.selectbox(key=f"data_override_role_{suffix}").set_value("visitors")
+    app.button(key=f"data_override_apply_{suffix}").click().run()
+    no_exceptions(app)
+    app.run()
+    roles = app.dataframe[0].value
+    mapped = dict(zip(roles["Your column"], roles["Means"], strict=True))
+    assert mapped["visits"] == "Visitors"
+
+
+def test_a_refused_file_says_why_and_is_not_stored(make_app) -> None:
+    app = make_app("pages/data.py").run()
+    app.file_uploader(key="data_uploader").set_value(("broken.xlsx", b"this is not a zip file", "application/octet-stream")).run()
+    no_exceptions(app)
+    assert any("broken.xlsx" in e.value for e in app.error), [e.value for e in app.error]
+    assert not app.metric  # nothing stored, so no file panel
+
+
+def test_files_survive_a_new_session(make_app) -> None:
+    buffer = io.StringIO("date,sessions,orders\n2026-10-01,10,1\n")
+    first = make_app("pages/data.py").run()
+    first.file_uploader(key="data_uploader").set_value(("s.csv", buffer.getvalue().encode(), "text/csv")).run()
+    second = make_app("pages/data.py").run()
+    no_exceptions(second)
+    assert {m.label: m.value for m in second.metric}["Rows used"] == "1"
