@@ -169,7 +169,7 @@ def report_goal(
                     {
                         "id": k,
                         "available": values[k].available,
-                        "missing_roles": list(values[k].missing_roles),
+                        "missing_roles": _missing_role_names(values[k].missing_roles),
                         "value": _json_number(values[k].value),
                     }
                     for k in kfs.kpis
@@ -254,12 +254,25 @@ def missing_sentence(missing: Sequence[str], lang: str = "en") -> str:
     """What to add to measure a KPI, in the marketer's words: "add a cart column to measure this"."""
     if not missing:
         return ""
+    tags = [m.split("=", 1) for m in missing if "=" in m]
+    if tags:
+        return _tag_sentence(tags, lang)
     nouns = [_ROLE_NOUNS.get(r, (r.replace("_", " "), r))[1 if lang == "ko" else 0] for r in missing]
     if lang == "ko":
         return f"이 지표를 측정하려면 {', '.join(nouns)} 열을 추가하세요"
     listed = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " and " + nouns[-1]
     article = "an" if listed[0] in "aeiou" else "a"
     return f"add {article} {listed} column{'s' if len(nouns) > 1 else ''} to measure this"
+
+
+def _tag_sentence(tags: Sequence[Sequence[str]], lang: str) -> str:
+    """For KPIs that count rows tagged with a value no row has yet: "tag rows with status “auto_topup” …"."""
+    nouns = [(_ROLE_NOUNS.get(role, (role, role))[1 if lang == "ko" else 0], value) for role, value in tags]
+    if lang == "ko":
+        listed = ", ".join(f"{noun} 열에 “{value}”" for noun, value in nouns)
+        return f"이 지표를 측정하려면 해당 행의 {listed} 값을 표시하세요"
+    listed = " and ".join(f"{noun} “{value}”" for noun, value in nouns)
+    return f"tag the rows it counts with {listed} to measure this"
 
 
 def clear_cache() -> None:
@@ -281,8 +294,14 @@ def _extra_columns(dataset: Dataset) -> frozenset[str]:
     return frozenset(str(c) for f in dataset.facts for c in f.frame.columns if str(c).isidentifier())
 
 
+def _missing_role_names(missing: Sequence[str]) -> list[str]:
+    """The CLI lists roles only: a tag the data lacks ("status=auto_topup") is reported as its role."""
+    return list(dict.fromkeys(m.split("=", 1)[0] for m in missing))
+
+
 def _json_number(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
+    """Finite floats only; -0.0 (a negated empty sum) prints as 0."""
+    return None if value is None or not math.isfinite(value) else float(value) + 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +535,27 @@ class _Scope:
         best = max(self.facts, key=lambda f: len(set(needed) & f[0].provides))
         return tuple(r for r in needed if r not in best[0].provides)
 
+    def absent_tags(self, data: _FactData, where: Condition | None) -> tuple[str, ...]:
+        """Text values a filter asks for that no row of the fact ever has (in any period), as "role=value".
+
+        Why: a KPI such as "share of customers with segment == persona" on data that never tags anyone "persona"
+        is not 0 %: it cannot be measured until the team tags those rows, and the page should say so.
+        """
+        match where:
+            case None:
+                return ()
+            case Compare(role=role, op="==", value=str(value)):
+                return () if data.mask(where).any() else (f"{role}={value}",)
+            case Member(role=role, values=values, negate=False) if all(isinstance(v, str) for v in values):
+                return () if data.mask(where).any() else (f"{role}={values[0]}",)
+            case AllOf(parts=parts):
+                return tuple(tag for part in parts for tag in self.absent_tags(data, part))
+            case AnyOf(parts=parts):
+                tags = [self.absent_tags(data, part) for part in parts]
+                return tags[0] if all(tags) else ()
+            case _:
+                return ()
+
     def rows(self, fact: tuple[_FactData, np.ndarray | None], where: Condition | None) -> np.ndarray | None:
         data, rows = fact
         if where is None:
@@ -532,6 +572,8 @@ class _Scope:
         fact = self.pick(roles) if roles else (self.facts[0] if self.facts else None)
         if fact is None:
             return _Result(None, self.missing(roles))
+        if tags := self.absent_tags(fact[0], agg.where):
+            return _Result(None, tags)
         data, sel = fact[0], self.rows(fact, agg.where)
         match agg.kind:
             case AggKind.SUM:
@@ -568,6 +610,8 @@ class _Scope:
             fact = self.pick({*roles, *extra})
             if fact is None:
                 continue
+            if tags := self.absent_tags(fact[0], agg.where):
+                return _Result(None, tags)
             data, sel = fact[0], self.rows(fact, agg.where)
             match agg.kind:
                 case AggKind.ORDERS | AggKind.ORDER_REVENUE | AggKind.REPEAT_CUSTOMERS if "order_id" in roles:
@@ -634,6 +678,8 @@ class _Scope:
         fact = self.pick(roles)
         if fact is None:
             return _Result(None, self.missing(roles))
+        if tags := self.absent_tags(fact[0], inner.where):
+            return _Result(None, tags)
         data, sel = fact[0], self.rows(fact, inner.where)
         groups, n_groups = data.codes(node.group)
         groups = _take(groups, sel)

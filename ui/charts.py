@@ -6,7 +6,6 @@ and returns an `alt.Chart`; pages only call `st.altair_chart(builder(frame), ...
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 MAX_POINTS = 5_000

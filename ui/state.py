@@ -36,8 +36,33 @@ PERIOD_PICK: Final = "period_pick"
 SEGMENT_DIMENSION: Final = "segment_dimension"
 
 # --- KPI pool page ---
+KPI_VIEW: Final = "kpi_view"
+KPI_GOAL_BUTTON_PREFIX: Final = "kpi_goal_"
+KPI_PICK_PREFIX: Final = "kpi_pick_"
+KPI_TARGETS_EDITOR: Final = "kpi_targets_editor"
+KPI_TARGETS_SAVE: Final = "kpi_targets_save"
+KPI_TARGET_ROWS: Final = "kpi_target_rows"  # (selection id, version, ...) as the editor was drawn: the stale check
+KPI_CUSTOM_NAME: Final = "kpi_custom_name"
+KPI_CUSTOM_ID: Final = "kpi_custom_id"
+KPI_CUSTOM_FORMULA: Final = "kpi_custom_formula"
+KPI_CUSTOM_UNIT: Final = "kpi_custom_unit"
+KPI_CUSTOM_DIRECTION: Final = "kpi_custom_direction"
+KPI_CUSTOM_SAVE: Final = "kpi_custom_save"
+KPI_CUSTOM_ISSUES: Final = "kpi_custom_issues"  # the last rejected formula and its issues, shown under the form
 
 # --- funnel page ---
+FUNNEL_STAGES: Final = "funnel_stages"  # multiselect of stage roles, in the order picked
+FUNNEL_LABEL_PREFIX: Final = "funnel_label_"  # + role: the user's name for a stage
+FUNNEL_CHOICES: Final = "funnel_choices"  # {workspace: {"roles": [...], "labels": {...}}}, survives page changes
+FUNNEL_RESET: Final = "funnel_reset"
+FUNNEL_VIEW: Final = "funnel_view"  # segmented control: which expensive view is drawn
+FUNNEL_DIMENSION: Final = "funnel_dimension"
+FUNNEL_BASIS: Final = "funnel_basis"
+FUNNEL_WHATIF_RATE_PREFIX: Final = "funnel_whatif_rate_"  # + role, in percent
+FUNNEL_WHATIF_TRAFFIC: Final = "funnel_whatif_traffic"
+FUNNEL_WHATIF_AOV: Final = "funnel_whatif_aov"
+FUNNEL_WHATIF_SCOPE: Final = "funnel_whatif_scope"  # which funnel the inputs were seeded from
+FUNNEL_WHATIF_RESET: Final = "funnel_whatif_reset"
 
 DEFAULT_WORKSPACE: Final = "default"
 

@@ -302,6 +302,9 @@ def _scan_bounding_box(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, prefixe
                 match = re.match(rb'<row r="(\d+)"', text[last_row:last_row + 24])
                 if match:
                     box.rows = max(box.rows, int(match.group(1)))
+            if box.cols == 0:  # prime the widest single-letter column from the first rows, so few refs match later
+                letters = set(re.findall(rb'<c r="([A-Z])\d', text[:_HEAD]))
+                box.cols = max((column_number(x) for x in letters), default=0)
             for ref, odd in _suspicious_pattern(box).findall(text):
                 if odd:
                     return _exact_bounding_box(archive, entry)

@@ -383,3 +383,30 @@ class TestTargetStatus:
     )
     def test_bands(self, value: float | None, target: float | None, direction: str, expected: str | None) -> None:
         assert target_status(value, target, direction) == expected
+
+
+class TestTagsTheDataNeverHas:
+    """A filter on a text value no row carries makes the KPI unmeasurable (not 0 %), with a sentence saying so."""
+
+    def _dataset(self, segments: list[str]):
+        import pandas as pd
+
+        from metrics.dataset import Dataset, Fact
+
+        frame = pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(segments))], "segment": segments})
+        return Dataset((Fact("customers.csv", "entity", frame, "customer"),))
+
+    def test_absent_tag_is_unavailable_with_a_tagging_sentence(self) -> None:
+        from metrics.kpi import evaluate, missing_sentence
+
+        value = evaluate("persona_share", self._dataset(["Month-to-month", "One year", "Two year"]))
+        assert (value.available, value.value) == (False, None)
+        assert value.missing_roles == ("segment=persona",)
+        assert "persona" in missing_sentence(value.missing_roles)
+
+    def test_present_tag_is_measured(self) -> None:
+        from metrics.kpi import evaluate
+
+        value = evaluate("persona_share", self._dataset(["persona", "other", "other", "persona"]))
+        assert value.available
+        assert value.value == pytest.approx(2 / 4)  # two of four tagged customers are "persona"
