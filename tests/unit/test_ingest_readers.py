@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from metrics.ingest import fetch, ingest, readers
@@ -187,9 +188,30 @@ class TestWorkbooks:
         sheets, issues = _read(hostile.encrypted_xls(), "old.xls")
         assert sheets == [] and [i.code for i in issues] == ["encrypted"]
 
-    @pytest.mark.skip(reason="no .xls writer installed (xlwt absent); calamine's .xls path is exercised by its own suite")
-    def test_legacy_xls(self) -> None:  # pragma: no cover
-        raise AssertionError
+    def test_legacy_xls(self) -> None:
+        """A real BIFF8 .xls (written by xlwt, as old Excel did): every sheet read, Korean text and numbers intact."""
+        import datetime as dt
+
+        import xlwt
+
+        workbook = xlwt.Workbook(encoding="utf-8")
+        sales = workbook.add_sheet("매출")
+        for col, header in enumerate(["날짜", "채널", "매출액"]):
+            sales.write(0, col, header)
+        date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+        sales.write(1, 0, dt.date(2024, 3, 1), date_style)
+        sales.write(1, 1, "검색광고")
+        sales.write(1, 2, 1234000)
+        workbook.add_sheet("메모").write(0, 0, "참고")
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        sheets, issues = _read(buffer.getvalue(), "old.xls")
+        assert [s.name for s in sheets] == ["매출", "메모"]
+        assert not [i for i in issues if i.severity == "error"]
+        rows = _rows(sheets[0])
+        assert rows[0] == ["날짜", "채널", "매출액"]
+        assert rows[1][1:] == ["검색광고", 1234000.0]
+        assert pd.Timestamp(rows[1][0]) == pd.Timestamp("2024-03-01")
 
 
 class TestGoogleSheets:
