@@ -1,0 +1,1 @@
+"""Store tests, parametrised over SQLite and the local PostgreSQL (required in CI)."""

@@ -1,0 +1,1 @@
+"""Unit tests of the pure core (metrics/, sample_data/): fast, no database, no browser."""
