@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -694,10 +695,21 @@ def generate(folder: Path | None = None, samples: Iterable[str] | None = None) -
 
 
 def ensure_samples(folder: Path | None = None) -> dict[str, list[Path]]:
-    """Writes only the samples with a missing file (the files are gitignored), so the first demo load is fast."""
+    """Writes only the samples with a missing file (the files are gitignored), so the first demo load is fast.
+
+    A stamp holding the generator's own hash is kept beside the files: when this script changes, every sample is
+    rewritten, so a checkout never serves files from an older generator.
+    """
     target = folder or SAMPLE_DIR
-    missing = [sid for sid, info in SAMPLES.items() if not all((target / name).is_file() for name in info.files)]
-    generate(target, missing)
+    stamp = target / ".generator-sha256"
+    current = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    stale = not stamp.is_file() or stamp.read_text(encoding="ascii").strip() != current
+    missing = [
+        sid for sid, info in SAMPLES.items() if stale or not all((target / name).is_file() for name in info.files)
+    ]
+    if missing:
+        generate(target, missing)
+        stamp.write_text(current, encoding="ascii")
     return {sid: [target / name for name in info.files] for sid, info in SAMPLES.items()}
 
 
