@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from sample_data import make_samples
 from sample_data.make_samples import SAMPLES, ensure_samples, generate
 
 FIRST_DAY, LAST_DAY = date(2026, 5, 1), date(2026, 10, 31)
@@ -94,12 +95,26 @@ class TestGeneration:
             shutil.copy(generated.folder / name, tmp_path / name)
         (tmp_path / "leads.csv").write_bytes(b"kept as is")
         (tmp_path / "nps_answers.xlsx").unlink()
+        generator = Path(make_samples.__file__).read_bytes()
+        (tmp_path / ".generator-sha256").write_text(hashlib.sha256(generator).hexdigest(), encoding="ascii")
 
         paths = ensure_samples(tmp_path)
 
         assert paths == {sid: [tmp_path / name for name in info.files] for sid, info in SAMPLES.items()}
         assert (tmp_path / "leads.csv").read_bytes() == b"kept as is"
         assert sha256(tmp_path / "nps_answers.xlsx") == sha256(generated.folder / "nps_answers.xlsx")
+
+    def test_ensure_samples_rewrites_everything_after_a_generator_change(
+        self, generated: Generated, tmp_path: Path
+    ) -> None:
+        for name in ALL_FILES:
+            shutil.copy(generated.folder / name, tmp_path / name)
+        (tmp_path / "leads.csv").write_bytes(b"from an older generator")
+        (tmp_path / ".generator-sha256").write_text("0" * 64, encoding="ascii")
+
+        ensure_samples(tmp_path)
+
+        assert sha256(tmp_path / "leads.csv") == sha256(generated.folder / "leads.csv")
 
     @pytest.mark.parametrize("sample_id", list(SAMPLES))
     def test_sample_info_is_complete(self, sample_id: str) -> None:
