@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from metrics.ingest import IngestOptions, IngestResult, Source
 from metrics.ingest.fetch import fetch_google_sheet
 from metrics.roles import role_label
-from sample_data.make_samples import ensure_samples
+from sample_data.make_samples import SAMPLES, ensure_samples
 from store import repo
 from store.errors import StoreError
 from ui import state
@@ -70,7 +70,12 @@ def add_google_sheet(workspace: str, link: str) -> None:
 
 
 def load_sample(workspace: str, sample_id: str, sample_name: str) -> None:
-    """Writes the sample workbooks if needed and stores each as if the user had uploaded it."""
+    """Writes the sample workbooks if needed and stores each as if the user had uploaded it.
+
+    When no goal is chosen yet, the sample's own goal is picked, so the analysis pages open on something useful.
+    """
+    if st.session_state.get(state.GOAL) is None:
+        st.session_state[state.GOAL] = SAMPLES[sample_id].goal_id
     paths = ensure_samples()[sample_id]
     stored = [path.name for path in paths if add_file(workspace, path.name, path.read_bytes())]
     if stored:

@@ -292,3 +292,10 @@ class TestB2BLeads:
             assert isinstance(value, int) and value > 0 and owner
         assert {row[0] for row in leads[1:] if row[5] == "Won"} == set(won)
         assert 0.08 <= len(won) / len(created) <= 0.12
+
+
+@pytest.mark.parametrize("sample_id", list(SAMPLES))
+def test_suggested_goal_exists_in_the_catalog(sample_id: str) -> None:
+    from metrics.catalog import load_catalog
+
+    assert SAMPLES[sample_id].goal_id in {goal.id for goal in load_catalog().goals}
