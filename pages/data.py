@@ -119,6 +119,9 @@ all_issues = [issue for item in loaded for issue in item.result.all_issues()]
 st.subheader(t("data.issues"))
 if all_issues:
     st.caption(t("data.issues_count", **{f"{k}s": v for k, v in severity_counts(all_issues).items()}))
-    st.dataframe(issues_frame(all_issues), hide_index=True, width="stretch")
+    st.dataframe(
+        issues_frame(all_issues), hide_index=True, width="stretch",
+        column_config={t("data.col.message"): st.column_config.TextColumn(width="large")},
+    )
 elif loaded:
     st.success(t("data.issues_none"))

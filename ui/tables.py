@@ -6,6 +6,7 @@ exact table a user sees (golden files) without a browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -38,7 +39,8 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     frame = pd.DataFrame(rows).sort_values(
         ["severity_rank", t("data.col.file"), t("data.col.sheet"), t("data.col.row")], na_position="first", kind="stable"
     )
-    frame[t("data.col.row")] = frame[t("data.col.row")].astype("Int64")
+    rows = frame[t("data.col.row")]
+    frame[t("data.col.row")] = [f"{int(r):,}" if pd.notna(r) else "" for r in rows]
     return frame.drop(columns="severity_rank").reset_index(drop=True)
 
 
@@ -51,11 +53,49 @@ def roles_frame(source: Source) -> pd.DataFrame:
                 t("data.col.column"): m.column,
                 t("data.col.role"): role_label(m.role, language) if m.role else t("data.no_role"),
                 t("data.col.confidence"): float(m.confidence) if m.role else None,
-                t("data.col.reason"): m.reason,
+                t("data.col.reason"): explain_reason(m.reason, language),
             }
             for m in source.matches
         ]
     )
+
+
+_EVIDENCE_KO = {
+    "numbers": "숫자", "dates": "날짜", "ids": "ID", "labels": "이름/구분값", "yes/no values": "예/아니오 값",
+    "0/1 values": "0/1 값", "whole numbers from 0 to 10": "0~10 정수",
+}
+_REASON_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"'(?P<h>.+?)' is a usual name for (?P<role>\w+)"), "'{h}' is a usual name for {role}", "'{h}'은(는) {role}의 흔한 이름"),
+    (re.compile(r"'(?P<h>.+?)' often means (?P<role>\w+)"), "'{h}' often means {role}", "'{h}'은(는) 보통 {role}"),
+    (re.compile(r"'(?P<h>.+?)' contains '(?P<w>.+?)'"), "'{h}' contains '{w}'", "'{h}'에 '{w}'이(가) 들어 있음"),
+    (re.compile(r"'(?P<h>.+?)' holds dates"), "'{h}' holds dates", "'{h}'에 날짜가 들어 있음"),
+    (re.compile(r"'(?P<h>.+?)' holds a different id on every row"), "'{h}' holds a different id on every row",
+     "'{h}'은(는) 행마다 다른 ID"),
+    (re.compile(r"looks like (?P<role>\w+), but '(?P<h>.+?)' fits better"), "looks like {role}, but '{h}' fits better",
+     "{role}처럼 보이지만 '{h}'이(가) 더 잘 맞음"),
+]
+_FIXED_REASONS_KO = {"no role recognised": "알아볼 수 있는 의미 없음", "set by you": "직접 지정함"}
+
+
+def explain_reason(reason: str, language: str) -> str:
+    """Ingest's reason for a role, with role ids replaced by the names a marketer reads, in the UI language."""
+    head, _, evidence = reason.partition(", and it holds ")
+    if language == "ko" and head in _FIXED_REASONS_KO:
+        return _FIXED_REASONS_KO[head]
+    for pattern, english, korean in _REASON_PATTERNS:
+        match = pattern.fullmatch(head)
+        if match is None:
+            continue
+        values = match.groupdict()
+        if "role" in values:
+            values["role"] = role_label(values["role"], language)
+        head = (korean if language == "ko" else english).format(**values)
+        break
+    if not evidence:
+        return head
+    if language == "ko":
+        return f"{head}, 값은 {_EVIDENCE_KO.get(evidence, evidence)}"
+    return f"{head}, and it holds {evidence}"
 
 
 def set_aside_frame(source: Source) -> pd.DataFrame:

@@ -1,0 +1,37 @@
+"""Display helpers: what a marketer reads instead of ingest's internal wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.ingest import Issue
+from ui import tables
+
+
+@pytest.mark.parametrize(
+    ("reason", "language", "expected"),
+    [
+        ("'번호' often means order_id, and it holds ids", "ko", "'번호'은(는) 보통 주문번호, 값은 ID"),
+        ("'번호' often means order_id, and it holds ids", "en", "'번호' often means Order number, and it holds ids"),
+        ("'날자' is a usual name for date, and it holds dates", "ko", "'날자'은(는) 날짜의 흔한 이름, 값은 날짜"),
+        ("looks like segment, but '카테고리' fits better", "en", "looks like Customer segment, but '카테고리' fits better"),
+        ("no role recognised", "ko", "알아볼 수 있는 의미 없음"),
+        ("set by you", "en", "set by you"),
+        ("an unforeseen reason about add_to_cart", "en", "an unforeseen reason about add_to_cart"),
+    ],
+)
+def test_reasons_read_in_the_marketers_words(reason: str, language: str, expected: str) -> None:
+    assert tables.explain_reason(reason, language) == expected
+
+
+def test_issue_table_puts_errors_first_and_leaves_unknown_rows_blank(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables.state, "language", lambda: "en")
+    monkeypatch.setattr("ui.i18n.state.language", lambda: "en")
+    frame = tables.issues_frame([
+        Issue("info", "Read as line grain.", file="a.xlsx", sheet="S"),
+        Issue("warning", "11 blanks", file="a.xlsx", sheet="S", row=490, column="TotalCharges", rows_affected=11),
+        Issue("error", "encrypted", file="b.xlsx"),
+    ])
+    assert list(frame["Level"]) == ["error", "warning", "note"]
+    assert list(frame["Row"]) == ["", "490", ""]
+    assert list(frame["Rows affected"]) == [1, 11, 1]
