@@ -13,7 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.ingest.model import RoleMatch, Severity
-from metrics.ingest.synonyms import KEYWORDS, NEGATIVE_WORDS, PLAN_WORDS, STRONG, WEAK, normalise
+from metrics.ingest.synonyms import (
+    AMOUNT_WORDS,
+    COUNTED_MEASURES,
+    KEYWORDS,
+    NEGATIVE_WORDS,
+    PLAN_WORDS,
+    STRONG,
+    WEAK,
+    normalise,
+)
 from metrics.ingest.values import Hint, ValueKind
 from metrics.roles import ALL_ROLES, DIMENSIONS, MEASURES, role_kind
 
@@ -66,8 +75,9 @@ def header_candidates(header: str) -> list[Candidate]:
     if any(word in key for word in PLAN_WORDS):
         return []
     vetoed = any(word in key for word in NEGATIVE_WORDS)
+    money = any(word in key for word in AMOUNT_WORDS)
     for role in ALL_ROLES:
-        if role in MEASURES and vetoed:
+        if (role in MEASURES and vetoed) or (role in COUNTED_MEASURES and money):
             continue
         word = next((w for w in KEYWORDS.get(role, ()) if w and _keyword_in(w, key, role)), None)
         if word:

@@ -87,7 +87,8 @@ _STRONG: Final[dict[str, tuple[str, ...]]] = {
     "revenue": (
         "매출", "매출액", "구매금액", "결제금액", "요금", "판매액", "판매금액", "주문금액", "거래액", "총매출", "해외직접판매액",
         "sales", "revenue", "revenue ($)", "charges", "mrr", "monthlycharges", "monthly charges", "sales amount",
-        "gmv", "purchase value", "amount",
+        "gmv", "purchase value", "amount", "deal value", "deal amount", "contract value", "order value", "won amount",
+        "계약금액", "계약액", "수주액", "수주금액",
     ),
     "quantity": ("수량", "판매수량", "주문수량", "구매수량", "개수", "qty", "quantity", "units", "units sold"),
     "unit_price": ("단가", "판매가", "판매단가", "가격", "개당가격", "unitprice", "unit price", "price", "item price"),
@@ -150,6 +151,14 @@ _KEYWORDS: Final[dict[str, tuple[str, ...]]] = {
 PLAN_WORDS: Final[tuple[str, ...]] = (
     "declared", "expected", "target", "budget", "goal", "forecast", "estimated", "목표", "예상", "계획", "예산",
 )
+
+#: Header words that mean money, not a count: they veto keyword matches of the counted measures, so a
+#: "deal_value" column is never read as the number of deals.
+AMOUNT_WORDS: Final[tuple[str, ...]] = ("value", "amount", "금액", "액수")
+COUNTED_MEASURES: Final[frozenset[str]] = frozenset({
+    "impressions", "clicks", "sessions", "visitors", "signups", "leads", "add_to_cart", "checkouts", "orders",
+    "conversions", "deals", "quantity",
+})
 
 #: Header words that mean a ratio or an average, not a total: they veto keyword matches of measures.
 NEGATIVE_WORDS: Final[tuple[str, ...]] = (

@@ -42,6 +42,7 @@ def typed(columns: dict[str, list[object]]) -> tuple[pd.DataFrame, dict[str, Val
         ("해지", "churned"), ("How likely are you to recommend this airline?", "score"), ("추천 의향", "score"),
         ("NPS", "score"), ("rating", "score"), ("매출액(원)", "revenue"), ("환불금액", "refunds"),
         ("장바구니", "add_to_cart"), ("회원가입", "signups"), ("리드수", "leads"), ("계약건수", "deals"),
+        ("deal_value", "revenue"), ("계약금액", "revenue"), ("Deals won", "deals"),
     ],
 )
 def test_header_synonyms(header: str, role: str) -> None:
@@ -52,6 +53,13 @@ def test_header_synonyms(header: str, role: str) -> None:
 def test_headers_that_only_look_like_a_role(header: str) -> None:
     roles = {c.role for c in header_candidates(header)}
     assert not roles & {"revenue", "device", "clicks", "orders"}
+
+
+@pytest.mark.parametrize("header", ["deal_value_usd", "order amount total", "lead value", "클릭 금액"])
+def test_money_headers_are_never_counts(header: str) -> None:
+    """A column of amounts must not be read as a count of deals, orders, leads or clicks."""
+    roles = {c.role for c in header_candidates(header)}
+    assert not roles & {"deals", "orders", "leads", "clicks"}
 
 
 def test_every_canonical_role_has_a_synonym() -> None:
