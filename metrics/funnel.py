@@ -192,7 +192,22 @@ def default_stages(dataset: Dataset, lang: str = "en") -> FunnelSpec:
     """
     have = available_stages(dataset)
     roles = [r for r in have if _ALTERNATIVES.get(r) not in have]
-    return FunnelSpec.of(*roles, lang=lang)
+    counts = {s.role: s.count for s in funnel(dataset, FunnelSpec.of(*roles, lang=lang)).stages}
+    return FunnelSpec.of(*nested_roles(roles, counts), lang=lang)
+
+
+def nested_roles(roles: Sequence[str], counts: Mapping[str, float]) -> list[str]:
+    """Keeps the stages that form one journey: walking up from the last stage, a stage stays only when it counts at
+    least as many as the stage kept below it.
+
+    Why: a stage smaller than the next one is a side branch, not a step (organic visits never clicked an ad; carts
+    filled without signing up), and keeping it shows conversion rates above 100%. The user can add it back.
+    """
+    kept: list[str] = []
+    for role in reversed(roles):
+        if not kept or counts.get(role, 0.0) >= counts.get(kept[-1], 0.0):
+            kept.append(role)
+    return list(reversed(kept))
 
 
 # --------------------------------------------------------------------------------------------------- results

@@ -18,7 +18,7 @@ from metrics.catalog import load_catalog
 from metrics.cohort import CohortTable, RepeatSplit, cohort_retention, first_vs_repeat
 from metrics.dataset import Dataset
 from metrics.drivers import revenue_drivers
-from metrics.expr import parse, render
+from metrics.expr import Expr, parse, render
 from metrics.funnel import (
     Breakdown,
     DateRange,
@@ -33,7 +33,7 @@ from metrics.funnel import (
 )
 from metrics.kpi import PoolEntry, evaluate, kpi_pool
 from metrics.periods import Period, latest, periods_between, previous
-from metrics.roles import SEGMENT_DIMENSIONS
+from metrics.roles import ALL_ROLES, ENTITY_MEASURES, SEGMENT_DIMENSIONS, role_label
 from metrics.whatif import Leaks, WhatIf, rank_leaks, what_if
 from ui.data import StoredFile, dataset_key, load_dataset, load_file, workspace_files
 
@@ -115,13 +115,14 @@ class CustomKpiDef:
 class PoolKpi:
     """One KPI of the pool, ready to lay out: definition, formula in the team's columns, value now and its trend.
 
-    `name`/`description` are {'en', 'ko'} (a custom KPI has its one name under both). `trend` ends with the chosen
+    `name`/`description`/`formula` are {'en', 'ko'} (a custom KPI has its one name under both); the formula reads
+    the team's column names, and a role the data lacks by its label. `trend` ends with the chosen
     period when the data reaches it; `issues` are a custom formula's problems against this data."""
 
     id: str
     name: dict[str, str]
     description: dict[str, str]
-    formula: str
+    formula: dict[str, str]
     unit: str
     direction: str
     stage: str | None
@@ -146,13 +147,15 @@ class PoolKfs:
 
 @dataclass(frozen=True, slots=True)
 class PoolView:
-    """A goal's tree (KFS → KPI ids, in catalog order), every KPI by id, and the pool's ranking."""
+    """A goal's tree (KFS → KPI ids, in catalog order), every KPI by id, the pool's ranking, and role → the
+    team's column (for the custom-KPI form's list of names)."""
 
     goal_id: str
     kfs: tuple[PoolKfs, ...]
     kpis: dict[str, PoolKpi]
     ranked: tuple[str, ...]
     custom_ids: tuple[str, ...]
+    columns: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,7 @@ class DriverView:
     traffic_measured: bool
     segments: pd.DataFrame
     missing_roles: tuple[str, ...] = ()
+    before_covered: bool = True
 
 
 def kpi_pool_view(ref: DataRef, goal_id: str, period_key: str, custom: tuple[CustomKpiDef, ...]) -> PoolView | None:
@@ -195,13 +199,13 @@ def _kpi_pool_view(
     trend = _trend_periods(data, period)
     entries = kpi_pool(data, goal_id, columns, trend, period)
     labels = tuple(p.label for p in trend)
-    kpis = {e.kpi.id: _catalog_kpi(e, labels) for e in entries}
+    kpis = {e.kpi.id: _catalog_kpi(e, labels, _formulas(e.kpi.expr, columns)) for e in entries}
     for spec in custom:
         kpis[spec.id] = _custom_kpi(spec, data, period, trend, columns)
     goal = load_catalog().goal(goal_id)
     kfs = tuple(PoolKfs(k.id, k.name.to_json(), k.kpis) for k in goal.kfs)
     ranked = tuple(e.kpi.id for e in entries)
-    return PoolView(goal_id, kfs, kpis, ranked, tuple(spec.id for spec in custom))
+    return PoolView(goal_id, kfs, kpis, ranked, tuple(spec.id for spec in custom), columns)
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
@@ -211,6 +215,9 @@ def _driver_view(workspace: str, key: str, period_key: str, _files: tuple[Stored
     if data is None or period is None or period.grain not in ("week", "month"):
         return None
     before = previous(period)
+    span = data.date_range()
+    if span is not None and before.start < span[0]:  # ₩0 "before" would read as growth from nothing
+        return DriverView(before.label, 0.0, 0.0, 0.0, 0.0, 0.0, False, pd.DataFrame(), (), before_covered=False)
     report = revenue_drivers(data, period, before, by="channel")
     if report.overall is None:
         return DriverView(before.label, 0.0, 0.0, 0.0, 0.0, 0.0, False, pd.DataFrame(), report.missing_roles)
@@ -255,10 +262,18 @@ def _role_columns(workspace: str, files: tuple[StoredFile, ...]) -> dict[str, st
     return columns
 
 
-def _catalog_kpi(entry: PoolEntry, labels: tuple[str, ...]) -> PoolKpi:
+def _formulas(expr: Expr, columns: dict[str, str]) -> dict[str, str]:
+    """The formula in the team's columns; a role they have no column for reads as its label ("Checkouts")."""
+    return {
+        lang: render(expr, {**{r: role_label(r, lang) for r in (*ALL_ROLES, *ENTITY_MEASURES)}, **columns})
+        for lang in ("en", "ko")
+    }
+
+
+def _catalog_kpi(entry: PoolEntry, labels: tuple[str, ...], formula: dict[str, str]) -> PoolKpi:
     kpi = entry.kpi
     return PoolKpi(
-        kpi.id, kpi.name.to_json(), kpi.description.to_json(), entry.formula, kpi.unit, kpi.direction, kpi.stage,
+        kpi.id, kpi.name.to_json(), kpi.description.to_json(), formula, kpi.unit, kpi.direction, kpi.stage,
         kpi.lead_lag, kpi.responds, entry.recommended, entry.available, entry.missing_roles, entry.value,
         tuple(p.value for p in entry.trend), labels if entry.trend else (),
     )
@@ -270,7 +285,7 @@ def _custom_kpi(
     """A team's KPI evaluated like a catalog one; a formula that no longer parses comes back with its issues."""
     now = evaluate(spec.formula, data, period)
     parsed = parse(spec.formula, extra_names=data.roles())
-    formula = render(parsed.expr, columns) if parsed.expr is not None else spec.formula
+    formula = _formulas(parsed.expr, columns) if parsed.expr is not None else {"en": spec.formula, "ko": spec.formula}
     points = tuple(evaluate(spec.formula, data, p).value for p in trend) if now.available else ()
     return PoolKpi(
         spec.id, {"en": spec.name, "ko": spec.name}, {"en": "", "ko": ""}, formula, spec.unit, spec.direction,

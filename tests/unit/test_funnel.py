@@ -455,3 +455,25 @@ def test_random_order_lines_agree_with_a_plain_loop(rows) -> None:
     split = breakdown(data, "device", FunnelSpec.of("orders", "repeat_orders"))
     for segment in split.segments["segment"]:
         assert counts(split.funnel(segment)) == counts(funnel(data.where("device", segment), FunnelSpec(split.stages)))
+
+
+class TestNestedDefaultStages:
+    """The default funnel keeps one journey: a stage smaller than the one after it is a side branch."""
+
+    @pytest.mark.parametrize(
+        ("counts", "expected"),
+        [
+            # organic visits never clicked an ad: clicks (40) < sessions (100) → clicks is a side branch
+            ({"impressions": 1000, "clicks": 40, "sessions": 100, "orders": 5}, ["impressions", "sessions", "orders"]),
+            # carts filled without signing up: signups (10) < add_to_cart (30)
+            ({"sessions": 100, "signups": 10, "add_to_cart": 30, "orders": 5}, ["sessions", "add_to_cart", "orders"]),
+            ({"leads": 50, "deals": 5}, ["leads", "deals"]),
+            ({"orders": 5, "repeat_orders": 2}, ["orders", "repeat_orders"]),
+            # an already nested funnel is untouched
+            ({"impressions": 9, "clicks": 8, "orders": 8}, ["impressions", "clicks", "orders"]),
+        ],
+    )
+    def test_side_branches_leave_the_default(self, counts: dict[str, float], expected: list[str]) -> None:
+        from metrics.funnel import nested_roles
+
+        assert nested_roles(list(counts), counts) == expected
