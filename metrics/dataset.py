@@ -84,6 +84,14 @@ class Dataset:
             return None
         return min(b[0] for b in bounds).date(), max(b[1] for b in bounds).date()
 
+    def common_end(self) -> date | None:
+        """The last date every dated fact reaches: beyond it, some file has no rows yet (e.g. leads stop in May while
+        deals run on), so a period after it would compare stages that are not both there."""
+        ends = [
+            f.frame["date"].max() for f in self.facts if "date" in f.frame.columns and f.frame["date"].notna().any()
+        ]
+        return min(ends).date() if ends else None
+
     def between(self, start: date | None, end: date | None) -> Dataset:
         """Rows dated within [start, end] (inclusive). Facts without a date column are kept whole."""
         if start is None and end is None:

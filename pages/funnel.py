@@ -29,7 +29,7 @@ if stages is None or not stages.available:
     st.warning(t("funnel.no_stages"))
     st.stop()
 
-period = pick_period(shape.date_range)
+period = pick_period(shape.date_range, shape.common_end)
 span = (period.start, period.end) if period is not None else None
 compare = period is not None and period.grain in ("week", "month")
 with st.expander(t("funnel.customise")):

@@ -169,7 +169,7 @@ shape = compute.shape(ref)
 if ref.empty or shape is None:
     st.info(t("common.no_data"))
     st.stop()
-period = pick_period(shape.date_range)
+period = pick_period(shape.date_range, shape.common_end)
 period_id, grain = period_key(period), period.grain if period is not None else "all"
 view = compute.kpi_pool_view(ref, goal_id, period_id, kpi_actions.custom_kpis(workspace))
 selections = kpi_actions.selections(workspace, goal_id)

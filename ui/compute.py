@@ -80,6 +80,7 @@ class DataShape:
     date_range: tuple[date, date] | None
     roles: frozenset[str]
     dimensions: tuple[str, ...]
+    common_end: date | None = None
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
@@ -90,7 +91,7 @@ def data_shape(workspace: str, key: str, _files: tuple[StoredFile, ...]) -> Data
         return None
     roles = frozenset(data.roles())
     dimensions = tuple(d for d in SEGMENT_DIMENSIONS if d in roles)
-    return DataShape(data.date_range(), roles, dimensions)
+    return DataShape(data.date_range(), roles, dimensions, data.common_end())
 
 
 # --- KPI pool results ---

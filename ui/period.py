@@ -17,30 +17,38 @@ from ui.i18n import t
 GRAINS = ("week", "month", "all")
 
 
-def pick_period(span: tuple[date, date] | None) -> Period | None:
-    """Draws the picker for data spanning `span` and returns the chosen period; None when the data has no dates."""
+def pick_period(span: tuple[date, date] | None, common_end: date | None = None) -> Period | None:
+    """Draws the picker for data spanning `span` and returns the chosen period; None when the data has no dates.
+
+    The period offered first is the latest whole one that every file reaches (`common_end`): with a leads file
+    ending in May and a deals file running to October, October would show deals without any leads.
+    """
     if span is None:
         st.caption(t("period.no_dates"))
         return None
-    st.session_state.setdefault(state.PERIOD_GRAIN, "month")
+    if st.session_state.get(state.PERIOD_GRAIN) not in GRAINS:
+        # Also after a page switch: Streamlit may hand back None for a widget the previous page did not draw.
+        st.session_state[state.PERIOD_GRAIN] = "month"
     with st.container(horizontal=True, vertical_alignment="bottom"):
         grain = st.segmented_control(
-            t("period.grain"), GRAINS, key=state.PERIOD_GRAIN, required=True, format_func=lambda g: t(f"period.{g}")
-        )
+            t("period.grain"), GRAINS, required=True, format_func=lambda g: t(f"period.{g}"),
+            **state.bound(state.PERIOD_GRAIN),
+        ) or "month"
         if grain == "all":
             return Period(span[0], span[1], "custom")
         periods = list(reversed(periods_between(span[0], span[1], grain)))
         if not periods:
             return None
         labels = {p.label: p for p in periods}
-        default = next((p.label for p in periods if not p.partial), periods[0].label)
+        reached = [p for p in periods if common_end is None or p.start <= common_end]
+        default = next((p.label for p in reached if not p.partial), (reached or periods)[0].label)
         if st.session_state.get(state.PERIOD_PICK) not in labels:
             st.session_state[state.PERIOD_PICK] = default
         chosen = st.selectbox(
-            t("period.which"), list(labels), key=state.PERIOD_PICK,
+            t("period.which"), list(labels), **state.bound(state.PERIOD_PICK),
             format_func=lambda label: label + (f" ({t('period.partial')})" if labels[label].partial else ""),
         )
-    return labels[chosen]
+    return labels.get(chosen) or labels[default]
 
 
 def period_key(period: Period | None) -> str:

@@ -26,7 +26,7 @@ def render() -> None:
 def _language() -> None:
     st.segmented_control(
         t("sidebar.language"), options=list(LANGUAGES), format_func=LANGUAGES.__getitem__,
-        key=state.LANGUAGE, required=True,
+        required=True, **state.bound(state.LANGUAGE),
     )
 
 
@@ -36,7 +36,7 @@ def _workspace() -> None:
         slugs = [w.slug for w in repo.list_workspaces(session)]
     if st.session_state[state.WORKSPACE] not in slugs:
         slugs.append(st.session_state[state.WORKSPACE])
-    st.selectbox(t("sidebar.workspace"), slugs, key=state.WORKSPACE, help=t("sidebar.workspace_help"))
+    st.selectbox(t("sidebar.workspace"), slugs, help=t("sidebar.workspace_help"), **state.bound(state.WORKSPACE))
     with st.popover(t("sidebar.new_workspace"), width="stretch"), st.form("new_workspace", border=False):
         st.text_input(t("sidebar.new_workspace"), key=_NEW_NAME, max_chars=60)
         st.form_submit_button(t("sidebar.create"), on_click=_create_workspace)
@@ -56,11 +56,10 @@ def _create_workspace() -> None:
 
 def _goal() -> None:
     catalog = load_catalog()
-    goal_ids = [None, *(goal.id for goal in catalog.goals)]
     names = {goal.id: pick(goal.name) for goal in catalog.goals}
     st.selectbox(
-        t("sidebar.goal"), goal_ids, key=state.GOAL, help=t("sidebar.goal_help"),
-        format_func=lambda goal_id: names.get(goal_id, t("sidebar.goal_none")),
+        t("sidebar.goal"), list(names), help=t("sidebar.goal_help"), **state.bound(state.GOAL),
+        format_func=lambda goal_id: names.get(goal_id, goal_id), placeholder=t("sidebar.goal_none"),
     )
 
 

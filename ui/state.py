@@ -77,6 +77,26 @@ def init_state() -> None:
     st.session_state.setdefault(FLASH, [])
 
 
+WIDGET_SUFFIX: Final = "__widget"
+
+
+def bound(key: str) -> dict[str, object]:
+    """Widget arguments that keep a value across page switches: the widget gets its own key, seeded from `key`
+    before it is drawn, and a callback copies its value back to `key`.
+
+    Why: with st.navigation a widget's own state can come back empty after the user changes page (seen in the
+    browser for the language and goal controls); a plain session-state entry never does. Tests and other pages
+    read and set `key`, never the widget key.
+    """
+    widget_key = key + WIDGET_SUFFIX
+    st.session_state[widget_key] = st.session_state.get(key)
+    return {"key": widget_key, "on_change": _copy_back, "args": (widget_key, key)}
+
+
+def _copy_back(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
 def workspace() -> str:
     """The current workspace slug: every cache key and every store query includes it."""
     init_state()

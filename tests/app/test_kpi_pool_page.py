@@ -218,7 +218,7 @@ def test_a_bad_custom_formula_points_at_the_mistake(shop_app) -> None:
 
 def test_a_good_custom_kpi_is_saved_and_shows_the_right_value(shop_app) -> None:
     app = shop_app()
-    app.segmented_control(key="period_grain").set_value("all").run()
+    app.segmented_control(key="period_grain__widget").set_value("all").run()
     _submit_custom(app, "Ad spend per sign-up", "spend_per_signup", "sum(cost) / sum(signups)", unit="currency")
     assert any("saved" in s.value for s in app.success), [s.value for s in app.success]
     totals = daily_totals()
@@ -242,7 +242,7 @@ def test_the_korean_ui_shows_korean_labels(shop_app) -> None:
 
 def test_the_kpi_table_of_the_shop_sample_matches_the_golden_file(shop_app) -> None:
     app = shop_app()
-    app.segmented_control(key="period_grain").set_value("all").run()
+    app.segmented_control(key="period_grain__widget").set_value("all").run()
     view(app, "table")
     records = json.loads(app.dataframe[0].value.to_json(orient="records", force_ascii=False))
     if os.environ.get("LOOPBOARD_UPDATE_GOLDEN") == "1":
