@@ -215,10 +215,12 @@ _COMPARE: Mapping[type[ast.cmpop], CompareOp] = {
 }
 
 
-def parse(formula: str, extra_names: Iterable[str] = ()) -> ParseResult:
+def parse(formula: str, extra_names: Iterable[str] = (), aliases: Mapping[str, str] | None = None) -> ParseResult:
     """Reads a formula into the tree, collecting every problem rather than stopping at the first.
 
-    `extra_names` are names the caller accepts besides canonical roles (a team's unmapped columns, say).
+    `extra_names` are names the caller accepts besides canonical roles (a team's unmapped columns, say);
+    `aliases` maps a team's own column names to the roles they play, so `sum(광고비)` reads as `sum(cost)`: a
+    marketer writes a KPI in the words of their spreadsheet. A role name always wins over an alias.
     """
     if not formula or not formula.strip():
         return ParseResult(formula, None, (ExprIssue("error", "the formula is empty", None, "empty"),))
@@ -228,7 +230,7 @@ def parse(formula: str, extra_names: Iterable[str] = ()) -> ParseResult:
         column = exc.offset if exc.offset is not None else None
         reason = exc.msg.split(" (")[0]
         return ParseResult(formula, None, (ExprIssue("error", f"syntax error at column {column}: {reason}", column, "syntax"),))
-    parser = _Parser(formula.strip(), frozenset(extra_names))
+    parser = _Parser(formula.strip(), frozenset(extra_names), aliases or {})
     expr = parser.expr(tree.body)
     if parser.issues:
         return ParseResult(formula, None, tuple(parser.issues))
@@ -243,13 +245,16 @@ def compile_formula(formula: str) -> Expr:
     return result.expr
 
 
-def validate(formula: str, available_roles: Iterable[str]) -> list[ExprIssue]:
+def validate(
+    formula: str, available_roles: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> list[ExprIssue]:
     """Every issue of a user's formula: errors that stop it, and warnings for roles the data does not have yet.
 
-    Names in `available_roles` that are not canonical roles (a team's extra columns) are accepted in conditions.
+    Names in `available_roles` that are not canonical roles (a team's extra columns) are accepted in conditions;
+    `aliases` (column name → role) lets the formula use the team's own column names.
     """
     available = frozenset(available_roles)
-    result = parse(formula, extra_names=available - KNOWN_ROLES)
+    result = parse(formula, extra_names=available - KNOWN_ROLES, aliases=aliases)
     if result.expr is None:
         return list(result.issues)
     return [
@@ -261,9 +266,10 @@ def validate(formula: str, available_roles: Iterable[str]) -> list[ExprIssue]:
 class _Parser:
     """Turns a Python `ast` into the formula tree, recording an issue for every form outside the whitelist."""
 
-    def __init__(self, text: str, extra_names: frozenset[str]) -> None:
+    def __init__(self, text: str, extra_names: frozenset[str], aliases: Mapping[str, str]) -> None:
         self.text = text
         self.names = KNOWN_ROLES | extra_names
+        self.aliases = {alias: role for alias, role in aliases.items() if alias not in self.names and role in KNOWN_ROLES}
         self.issues: list[ExprIssue] = []
 
     def fail(self, node: ast.AST | None, message: str, code: str) -> None:
@@ -302,7 +308,7 @@ class _Parser:
                 return self.expr(node.operand)
             case ast.Call():
                 return self.call(node)
-            case ast.Name(id=name) if name in self.names:
+            case ast.Name(id=name) if name in self.names or name in self.aliases:
                 self.fail(node, f"role {name!r} must be inside an aggregation, e.g. sum({name})", "bare_role")
             case ast.Name(id=name):
                 self.fail(node, f"unknown name {name!r}", "unknown_role")
@@ -394,6 +400,8 @@ class _Parser:
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return node.id
+            if node.id in self.aliases:
+                return self.aliases[node.id]
             self.fail(node, f"unknown role {node.id!r}", "unknown_role")
             return None
         self.fail(node, "expected a role name here", "arguments")
@@ -544,6 +552,15 @@ def _business_roles(kind: AggKind, available: frozenset[str]) -> tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------------------------------- rendering
+
+
+def canonical(formula: str, aliases: Mapping[str, str], extra_names: Iterable[str] = ()) -> str | None:
+    """The formula written with role names only (what is stored), or None when it does not parse.
+
+    Why store roles: next week's upload may name the column differently; the role binding is what lasts.
+    """
+    result = parse(formula, extra_names=extra_names, aliases=aliases)
+    return None if result.expr is None else render(result.expr)
 
 
 def render(expr: Expr, columns: Mapping[str, str] | None = None) -> str:

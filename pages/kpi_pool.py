@@ -147,7 +147,7 @@ def custom(view: PoolView, roles: frozenset[str]) -> None:
             st.selectbox(t("kpi.custom.direction"), kpi_actions.DIRECTIONS, key=state.KPI_CUSTOM_DIRECTION,
                          format_func=lambda d: t(f"kpi.direction.{d}"))
         st.form_submit_button(t("kpi.custom.save"), key=state.KPI_CUSTOM_SAVE, type="primary",
-                              on_click=kpi_actions.save_custom_kpi, args=(workspace, roles))
+                              on_click=kpi_actions.save_custom_kpi, args=(workspace, roles, view.columns))
     if problem := st.session_state.get(state.KPI_CUSTOM_ISSUES):
         for issue in problem.issues:
             key = "kpi.custom_error" if issue.column else "kpi.custom_error_global"

@@ -255,8 +255,10 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     ),
     "kpi.custom_names": ("Names you can use in a formula", "계산식에 쓸 수 있는 이름"),
     "kpi.custom_names_help": (
+        "Use the name in the first column, or your own column name when it has no spaces (e.g. sum(광고비)). "
         "Functions: sum(x), mean(x), count(), count_distinct(x), orders(), customers(), share(condition); "
         "conditions go in where=, e.g. sum(revenue, where=channel == \"email\").",
+        "첫 번째 열의 이름이나, 공백이 없으면 내 열 이름을 그대로 쓸 수 있습니다 (예: sum(광고비)). "
         "함수: sum(x), mean(x), count(), count_distinct(x), orders(), customers(), share(조건). "
         "조건은 where=에 씁니다. 예: sum(revenue, where=channel == \"email\")",
     ),

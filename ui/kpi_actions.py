@@ -8,13 +8,14 @@ return frozen copies, read fresh on every run: this page writes those tables, so
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from metrics.catalog import load_catalog
-from metrics.expr import ExprIssue, validate
+from metrics.expr import KNOWN_ROLES, ExprIssue, canonical, validate
 from store import repo
 from store.errors import ConcurrentEditError, StoreError
 from ui import state
@@ -119,8 +120,12 @@ def save_targets(workspace: str, goal_id: str) -> None:
     state.flash("success", t("kpi.targets_saved", n=len(changes)))
 
 
-def save_custom_kpi(workspace: str, available_roles: frozenset[str]) -> None:
-    """Checks the form's formula against the language and this data; saves it for the workspace when it parses."""
+def save_custom_kpi(workspace: str, available_roles: frozenset[str], columns: Mapping[str, str] | None = None) -> None:
+    """Checks the form's formula against the language and this data; saves it for the workspace when it parses.
+
+    The formula may use the team's own column names (`columns`: role → column); it is stored in role names, so it
+    keeps working when next week's file names the column differently but maps it to the same role.
+    """
     name = str(st.session_state.get(state.KPI_CUSTOM_NAME, "")).strip()
     kpi_id = str(st.session_state.get(state.KPI_CUSTOM_ID, "")).strip()
     formula = str(st.session_state.get(state.KPI_CUSTOM_FORMULA, "")).strip()
@@ -131,10 +136,12 @@ def save_custom_kpi(workspace: str, available_roles: frozenset[str]) -> None:
     if kpi_id in load_catalog().kpis:
         state.flash("error", t("kpi.custom_id_taken", id=plain(kpi_id)))
         return
-    issues = validate(formula, available_roles)
+    aliases = {column: role for role, column in (columns or {}).items() if str(column).isidentifier()}
+    issues = validate(formula, available_roles, aliases)
     if any(i.level == "error" for i in issues):
         st.session_state[state.KPI_CUSTOM_ISSUES] = CustomProblem(formula, tuple(issues))
         return
+    formula = canonical(formula, aliases, available_roles - KNOWN_ROLES) or formula
     try:
         with unit_of_work() as session:
             ws_id = repo.get_or_create_workspace(session, workspace, workspace).id

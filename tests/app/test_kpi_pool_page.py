@@ -228,6 +228,23 @@ def test_a_good_custom_kpi_is_saved_and_shows_the_right_value(shop_app) -> None:
     assert values["Ad spend per sign-up"] == expected
 
 
+def test_a_custom_kpi_in_the_teams_own_column_names(shop_app, database: str) -> None:
+    """광고비 and 회원가입 are the daily report's headers: the formula may use them, and is stored in role names."""
+    app = shop_app()
+    app.segmented_control(key="period_grain__widget").set_value("all").run()
+    _submit_custom(app, "가입당 광고비", "cost_per_join", "sum(광고비) / sum(회원가입)", unit="currency")
+    assert any("saved" in s.value for s in app.success), [s.value for s in app.success] + [e.value for e in app.error]
+    totals = daily_totals()
+    view(app, "tree")
+    values = {m.label.replace("\\", ""): m.value for m in app.metric}
+    assert values["가입당 광고비"] == f"₩{totals['광고비'] / totals['회원가입']:,.0f}"
+    from sqlalchemy import create_engine, text
+
+    with create_engine(database).connect() as connection:
+        stored = connection.execute(text("SELECT formula FROM custom_kpi WHERE kpi_id = 'cost_per_join'")).scalar_one()
+    assert stored == "sum(cost) / sum(signups)"
+
+
 def test_the_korean_ui_shows_korean_labels(shop_app) -> None:
     app = shop_app(language="ko")
     no_exceptions(app)

@@ -147,3 +147,34 @@ class TestRender:
     def test_uses_the_teams_column_names(self) -> None:
         text = render(compile_formula("sum(revenue) / sum(cost)"), {"revenue": "Total Charges", "cost": "Spent"})
         assert text == "sum([Total Charges]) / sum(Spent)"
+
+
+class TestTeamColumnNames:
+    """A marketer may write a formula with their own column names; it is stored in role names."""
+
+    ALIASES = {"광고비": "cost", "클릭수": "clicks", "채널": "channel", "매출액": "revenue"}
+
+    @pytest.mark.parametrize(
+        ("formula", "expected"),
+        [
+            ("sum(광고비) / sum(클릭수)", "sum(cost) / sum(clicks)"),
+            ('sum(매출액, where=채널 == "검색광고")', 'sum(revenue, where=channel == "검색광고")'),
+            ("sum(revenue) / sum(광고비)", "sum(revenue) / sum(cost)"),
+        ],
+    )
+    def test_aliases_become_roles(self, formula: str, expected: str) -> None:
+        from metrics.expr import canonical
+
+        assert canonical(formula, self.ALIASES) == expected
+
+    def test_a_typo_in_a_column_name_points_at_it(self) -> None:
+        from metrics.expr import validate
+
+        issues = validate("sum(광고빅) / sum(클릭수)", {"cost", "clicks"}, self.ALIASES)
+        assert [(i.code, i.column) for i in issues] == [("unknown_role", 5)]
+        assert "광고빅" in issues[0].message
+
+    def test_a_role_name_wins_over_an_alias_of_the_same_spelling(self) -> None:
+        from metrics.expr import canonical
+
+        assert canonical("sum(cost)", {"cost": "revenue"}) == "sum(cost)"
