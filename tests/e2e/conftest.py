@@ -84,8 +84,10 @@ def browser() -> Iterator[object]:
 
 
 def settle(page: object, wait_s: float = 30) -> None:
-    """Waits for Streamlit's app view, then until its 'running' indicator has been gone for a moment."""
+    """Waits for a page title (the router has run, not only Streamlit's first frame), then until the 'running'
+    indicator has been gone for a moment."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=wait_s * 1000)
+    page.wait_for_selector("h1", timeout=wait_s * 1000)
     page.wait_for_timeout(500)
     for _ in range(int(wait_s * 4)):
         if page.locator('[data-testid="stStatusWidget"]').count() == 0:
