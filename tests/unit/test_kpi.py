@@ -410,3 +410,15 @@ class TestTagsTheDataNeverHas:
         value = evaluate("persona_share", self._dataset(["persona", "other", "other", "persona"]))
         assert value.available
         assert value.value == pytest.approx(2 / 4)  # two of four tagged customers are "persona"
+
+
+def test_organic_share_falls_back_to_a_korean_channel_column() -> None:
+    """Without a medium column, 자연유입 in the channel column is organic traffic (the shop sample's daily report)."""
+    import pandas as pd
+
+    from metrics.dataset import Dataset, Fact
+    from metrics.kpi import evaluate
+
+    frame = pd.DataFrame({"channel": ["검색광고", "자연유입", "SNS광고", "자연유입"], "sessions": [100.0, 40.0, 50.0, 10.0]})
+    value = evaluate("organic_session_share", Dataset((Fact("daily.xlsx", "aggregate", frame),)))
+    assert value.value == pytest.approx((40 + 10) / 200)
