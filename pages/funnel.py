@@ -75,7 +75,7 @@ view_names = {v: t(f"funnel.view.{v}") for v in views}
 st.session_state.setdefault(state.FUNNEL_VIEW, views[0])
 with st.container(horizontal=True, vertical_alignment="bottom"):
     chosen = st.segmented_control(t("funnel.view"), views, key=state.FUNNEL_VIEW, required=True,
-                                  format_func=view_names.__getitem__)
+                                  format_func=view_names.__getitem__) or views[0]
     if shape.dimensions and chosen in ("segments", "leaks"):
         st.selectbox(t("funnel.dimension"), shape.dimensions, key=state.FUNNEL_DIMENSION, width=240,
                      format_func=lambda d: role_label(d, language))

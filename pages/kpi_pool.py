@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from metrics.catalog import load_catalog
 from metrics.kpi import missing_sentence
-from metrics.roles import role_label
-from ui import charts, compute, kpi_actions, state
+from ui import charts, compute, kpi_actions, kpi_forms, state
 from ui import kpi_tables as show
 from ui.compute import PoolKpi, PoolView
 from ui.format import by_unit, currency
@@ -83,29 +81,6 @@ def tree(view: PoolView, tracked: dict[str, Selection], grain: str) -> None:
                     kpi_card(view.kpis[kpi_id], tracked.get(kpi_id), grain)
 
 
-def targets(view: PoolView, selections: list[Selection], grain: str) -> None:
-    """Tracked KPIs with an editable target; saving checks each row's version (someone else may have saved)."""
-    st.caption(t("kpi.targets_intro"))
-    frame, drawn = show.targets_frame(view, selections, grain)
-    if frame.empty:
-        st.info(t("kpi.targets_none"))
-        return
-    st.session_state[state.KPI_TARGET_ROWS] = drawn
-    kinds, periods = kpi_actions.KINDS, kpi_actions.TARGET_PERIODS
-    with st.form("kpi_targets_form", border=False):
-        st.data_editor(frame, key=state.KPI_TARGETS_EDITOR, hide_index=True, width="stretch",
-                       disabled=["kpi", "now", "status"], column_config={
-                           "kpi": t("kpi.col.kpi"), "now": t("kpi.col.now"), "status": t("kpi.col.status"),
-                           "kind": st.column_config.SelectboxColumn(t("kpi.col.kind"), options=kinds, required=True,
-                                                                    format_func=lambda k: t(f"kpi.kind.{k}")),
-                           "target": st.column_config.NumberColumn(t("kpi.col.target"), help=t("kpi.target_help")),
-                           "period": st.column_config.SelectboxColumn(t("kpi.col.period"), options=periods,
-                                                                      required=True, format_func=lambda p: t(f"kpi.per.{p}")),
-                       })
-        st.form_submit_button(t("kpi.targets_save"), key=state.KPI_TARGETS_SAVE, type="primary",
-                              on_click=kpi_actions.save_targets, args=(workspace, goal_id))
-
-
 def drivers(ref: compute.DataRef, period_id: str) -> None:
     """Revenue change against the previous period, split into traffic, conversion and order-value effects."""
     view = compute.driver_view(ref, period_id)
@@ -126,34 +101,6 @@ def drivers(ref: compute.DataRef, period_id: str) -> None:
     if not (table := show.driver_table(view)).empty:
         st.markdown(f"#### {t('kpi.drivers.by_channel')}")
         st.dataframe(table, hide_index=True, width="stretch")
-
-
-def custom(view: PoolView, roles: frozenset[str]) -> None:
-    """The team's own KPI: a form in the formula language; a bad formula is shown with a caret at the mistake."""
-    st.caption(t("kpi.custom_intro"))
-    with st.expander(t("kpi.custom_names")):
-        st.caption(t("kpi.custom_names_help"))
-        names = pd.DataFrame([{t("kpi.col.name_to_type"): r, t("kpi.col.means"): role_label(r, state.language()),
-                               t("kpi.col.your_column"): view.columns.get(r, "")} for r in sorted(roles)])
-        st.dataframe(names, hide_index=True, width="stretch")
-    with st.form("kpi_custom_form"):
-        with st.container(horizontal=True):
-            st.text_input(t("kpi.custom.name"), key=state.KPI_CUSTOM_NAME, max_chars=200)
-            st.text_input(t("kpi.custom.id"), key=state.KPI_CUSTOM_ID, max_chars=64)
-        st.text_input(t("kpi.custom.formula"), key=state.KPI_CUSTOM_FORMULA, placeholder="sum(revenue) / orders()")
-        with st.container(horizontal=True):
-            st.selectbox(t("kpi.custom.unit"), kpi_actions.UNITS, key=state.KPI_CUSTOM_UNIT,
-                         format_func=lambda u: t(f"kpi.unit.{u}"))
-            st.selectbox(t("kpi.custom.direction"), kpi_actions.DIRECTIONS, key=state.KPI_CUSTOM_DIRECTION,
-                         format_func=lambda d: t(f"kpi.direction.{d}"))
-        st.form_submit_button(t("kpi.custom.save"), key=state.KPI_CUSTOM_SAVE, type="primary",
-                              on_click=kpi_actions.save_custom_kpi, args=(workspace, roles, view.columns))
-    if problem := st.session_state.get(state.KPI_CUSTOM_ISSUES):
-        for issue in problem.issues:
-            key = "kpi.custom_error" if issue.column else "kpi.custom_error_global"
-            st.error(t(key, column=issue.column, message=plain(issue.message)))
-            if issue.column:
-                st.code(f"{problem.formula}\n{' ' * (issue.column - 1)}^", language=None)
 
 
 if goal_id is None or goal_id not in {g.id for g in catalog.goals}:
@@ -177,7 +124,7 @@ tracked = {s.kpi_id: s for s in selections}
 state.show_flashes()
 st.session_state.setdefault(state.KPI_VIEW, "tree")
 choice = st.segmented_control(t("kpi.view"), VIEWS, key=state.KPI_VIEW, required=True,
-                              format_func=lambda v: t(f"kpi.view.{v}"))
+                              format_func=lambda v: t(f"kpi.view.{v}")) or "tree"
 if view is None:
     st.info(t("common.no_data"))
 elif choice == "tree":
@@ -185,8 +132,8 @@ elif choice == "tree":
 elif choice == "table":
     st.dataframe(show.pool_table(view, tracked, grain), hide_index=True, width="stretch")
 elif choice == "targets":
-    targets(view, selections, grain)
+    kpi_forms.targets(workspace, goal_id, view, selections, grain)
 elif choice == "drivers":
     drivers(ref, period_id)
 else:
-    custom(view, shape.roles)
+    kpi_forms.custom(workspace, view, shape.roles)

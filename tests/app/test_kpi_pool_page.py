@@ -139,9 +139,10 @@ def test_a_kpi_the_data_cannot_measure_names_the_missing_column(shop_app) -> Non
     app = shop_app()
     no_exceptions(app)
     warnings = [w.value for w in app.warning]
-    # The shop files have no checkout column and no medium column (see the headers printed by daily_totals).
+    # The shop files have no checkout column, and 방문자수 is read as sessions, so nothing counts visitors
+    # (see the headers printed by daily_totals).
     assert "add a checkouts column to measure this" in warnings
-    assert "add a medium column to measure this" in warnings
+    assert "add a visitors column to measure this" in warnings
 
 
 def test_ticking_a_kpi_persists_into_a_new_session(shop_app, make_app, database) -> None:
