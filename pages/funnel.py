@@ -9,7 +9,8 @@ from metrics.roles import role_label
 from ui import charts, compute, state
 from ui import format as fmt
 from ui import funnel_tables as tables
-from ui.funnel_inputs import choose_stages, whatif_inputs
+from ui.funnel_actions import leak_targets, step_targets
+from ui.funnel_inputs import choose_stages, targets_editor, whatif_inputs
 from ui.i18n import t
 from ui.period import period_key, pick_period
 from ui.widgets import plain
@@ -46,8 +47,10 @@ if shape.dimensions:
     if st.session_state[state.FUNNEL_DIMENSION] not in shape.dimensions:
         st.session_state[state.FUNNEL_DIMENSION] = shape.dimensions[0]
     dimension = st.session_state[state.FUNNEL_DIMENSION]
-whole_leaks = compute.funnel_leaks(ref, spec, span, None)
-segment_leaks = compute.funnel_leaks(ref, spec, span, dimension) if dimension else None
+saved_targets = step_targets(workspace)  # read fresh every run: this page writes them
+targets = leak_targets(saved_targets, spec)
+whole_leaks = compute.funnel_leaks(ref, spec, span, None, targets)
+segment_leaks = compute.funnel_leaks(ref, spec, span, dimension, targets) if dimension else None
 money_label = labels.get(current.money_stage or "", "")
 
 with st.container(border=True):
@@ -101,6 +104,9 @@ elif chosen == "leaks":
         st.success(t("funnel.leaks_none"))
     else:
         st.dataframe(tables.leaks_table(leaks, labels, scope), hide_index=True, width="stretch")
+    state.show_flashes()
+    with st.expander(t("funnel.targets"), icon=":material/flag:", expanded=bool(targets)):
+        targets_editor(workspace, current, saved_targets)
 elif chosen == "whatif":
     st.caption(t("funnel.whatif_intro"))
     rates, traffic, aov = whatif_inputs(current, f"{ref.key}|{period_key(period)}|{spec}")

@@ -1,7 +1,7 @@
 """Loopboard's persistence: SQLAlchemy 2 models, engine set-up, Alembic migrations and repository functions.
 
 What lives here:
-- `models.py`   typed tables (workspace, source_file, saved_mapping, kpi_selection, custom_kpi);
+- `models.py`   typed tables (workspace, source_file, saved_mapping, kpi_selection, custom_kpi, funnel_target);
 - `engine.py`   `database_url()`, `make_engine()`, `session_factory()`, `upgrade()` (Alembic to head at start-up),
                 `unit_of_work()` (one transaction per user action) and `read_session()`;
 - `repo.py`     the only code that queries tables: takes a Session, never commits, always filters by workspace;

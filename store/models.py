@@ -1,4 +1,5 @@
-"""The tables behind the first three capabilities: workspaces, uploaded sources, mappings, KPI selections, custom KPIs.
+"""The tables behind the first three capabilities: workspaces, uploaded sources, mappings, KPI selections, custom KPIs,
+funnel step targets.
 
 Conventions that hold for every model:
 - a naming convention on the metadata, so Alembic's batch mode (SQLite) can find and recreate constraints by name;
@@ -40,6 +41,8 @@ NAMING_CONVENTION: Final[dict[str, str]] = {
     "pk": "pk_%(table_name)s",
 }
 
+#: Longest stage role name a funnel target may store (roles are short identifiers such as "add_to_cart").
+STAGE_ROLE_LENGTH: Final = 32
 TARGET_KINDS: Final[tuple[str, ...]] = ("at_least", "at_most")
 TARGET_PERIODS: Final[tuple[str, ...]] = ("week", "month")
 GRAINS: Final[tuple[str, ...]] = ("line", "aggregate", "entity")
@@ -194,6 +197,31 @@ class CustomKpi(Timestamped, Base):
     formula: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(16))
     direction: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FunnelTarget(Timestamped, Base):
+    """The team's target conversion for one funnel step (`from_stage` → `stage`), a fraction 0..1.
+
+    Keyed by the step (both roles), not by the destination stage alone: a 60 % target for cart → order must not
+    turn into a target for sessions → order when the team skips the cart stage. The Funnel page passes the targets
+    of the steps its funnel has, as {stage: rate}, to `metrics.whatif.rank_leaks`. Edited in the weekly meeting by
+    several people, hence the version check.
+    """
+
+    __tablename__ = "funnel_target"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "from_stage", "stage"),
+        CheckConstraint("target_rate >= 0 AND target_rate <= 1", name="target_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str] = mapped_column(String(STAGE_ROLE_LENGTH))
+    stage: Mapped[str] = mapped_column(String(STAGE_ROLE_LENGTH))
+    target_rate: Mapped[float] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}

@@ -26,9 +26,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from store.errors import ConcurrentEditError, DuplicateError, InvalidValueError, NotFoundError, StoreError, translate
 from store.models import (
     GRAINS,
+    STAGE_ROLE_LENGTH,
     TARGET_KINDS,
     TARGET_PERIODS,
     CustomKpi,
+    FunnelTarget,
     KpiSelection,
     SavedMapping,
     SourceFile,
@@ -44,6 +46,8 @@ KPI_ID_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 LANGUAGES: Final[tuple[str, ...]] = ("en", "ko")
 
 Row = TypeVar("Row")
+#: A funnel step as (from_stage, stage) roles: the key of a funnel target.
+Step = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,6 +383,67 @@ def _custom_kpi(session: Session, workspace_id: int, kpi_id: str, *, fresh: bool
     if row is None:
         raise NotFoundError(f"The KPI {kpi_id!r} no longer exists. It may have been deleted by someone else.")
     return row
+
+
+# --- funnel step targets ----------------------------------------------------------------------------------------
+
+
+def list_funnel_targets(session: Session, workspace_id: int) -> list[FunnelTarget]:
+    """The workspace's step targets, by step. Read fresh (populate_existing): the editor's versions come from here."""
+    query = (
+        select(FunnelTarget)
+        .where(FunnelTarget.workspace_id == workspace_id)
+        .order_by(FunnelTarget.from_stage, FunnelTarget.stage)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query))
+
+
+def save_funnel_targets(
+    session: Session,
+    workspace_id: int,
+    targets: Mapping[Step, float | None],
+    expected_versions: Mapping[Step, int] | None = None,
+) -> list[FunnelTarget]:
+    """Sets (a fraction 0..1) or removes (None) the target of each given step; steps not given are left alone.
+
+    With `expected_versions` (the versions the editor was drawn with; a step absent from it had no target then),
+    any step someone else created, changed or removed since raises ConcurrentEditError and nothing is saved.
+    Without it the last save wins. Returns every target of the workspace after the change.
+    """
+    for (from_stage, stage), rate in targets.items():
+        _check_step(from_stage, stage)
+        _check_rate(rate)
+    current = {(row.from_stage, row.stage): row for row in list_funnel_targets(session, workspace_id)}
+    for step, rate in targets.items():
+        row = current.get(step)
+        if expected_versions is not None:
+            _check_version(row.version if row is not None else -1, expected_versions.get(step, -1))
+        if row is None and rate is not None:
+            try:
+                _insert(session, FunnelTarget(workspace_id=workspace_id, from_stage=step[0], stage=step[1],
+                                              target_rate=float(rate)))
+            except DuplicateError as exc:  # someone created the same step's target a moment ago
+                raise ConcurrentEditError() from exc
+        elif row is not None and rate is None:
+            session.delete(row)
+        elif row is not None and rate is not None and row.target_rate != float(rate):
+            row.target_rate = float(rate)
+    _flush(session)
+    return list_funnel_targets(session, workspace_id)
+
+
+def _check_step(from_stage: str, stage: str) -> None:
+    for role in (from_stage, stage):
+        if not role or len(role) > STAGE_ROLE_LENGTH:
+            raise InvalidValueError(f"A funnel stage must be a role name of 1–{STAGE_ROLE_LENGTH} characters; got {role!r}.")
+    if from_stage == stage:
+        raise InvalidValueError(f"A funnel step goes from one stage to another; got {from_stage!r} twice.")
+
+
+def _check_rate(rate: float | None) -> None:
+    if rate is not None and not (math.isfinite(rate) and 0.0 <= rate <= 1.0):
+        raise InvalidValueError(f"A step target is a conversion rate between 0 and 100 %; got {rate!r}.")
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------

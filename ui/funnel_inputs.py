@@ -1,4 +1,4 @@
-"""The funnel page's inputs: which stages, in which order, under which names; and the what-if rates.
+"""The funnel page's inputs: which stages, in which order, under which names; the what-if rates; step targets.
 
 The stage choice is kept per workspace in session state (`state.FUNNEL_CHOICES`), outside the widgets, because
 Streamlit forgets a widget's value when its page is not drawn: leaving for the KPI pool and coming back, or
@@ -8,11 +8,15 @@ or the language changes (default names follow the language; a team's own names a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pandas as pd
 import streamlit as st
 
 from metrics.funnel import FunnelResult, FunnelSpec, StageSpec, stage_label
 from ui import state
 from ui.compute import FunnelStages
+from ui.funnel_actions import DrawnStep, StepTarget, save_step_targets
 from ui.i18n import t
 
 
@@ -97,3 +101,33 @@ def whatif_inputs(result: FunnelResult, scope: str) -> tuple[dict[str, float], f
 
 def _same(value: float | None, reference: float | None) -> bool:
     return value is None or reference is None or abs(float(value) - float(reference)) < 1e-9
+
+
+def targets_editor(workspace: str, result: FunnelResult, saved: Sequence[StepTarget]) -> None:
+    """Each step of the drawn funnel with its rate now and the team's target (in %), saved in one go by a form.
+
+    The steps and the versions they were drawn with go to session state: the save callback (next run, before this
+    draws again) checks them, so a target someone else saved meanwhile is never overwritten.
+    """
+    st.caption(t("funnel.targets_intro"))
+    by_step = {(s.from_stage, s.stage): s for s in saved}
+    steps = [(p, s, by_step.get((p.role, s.role))) for p, s in zip(result.stages, result.stages[1:], strict=False)]
+    st.session_state[state.FUNNEL_TARGET_ROWS] = [
+        DrawnStep(p.role, s.role, target.version if target else None) for p, s, target in steps
+    ]
+    frame = pd.DataFrame({
+        "step": [f"{p.label} → {s.label}" for p, s, _ in steps],
+        "now": [s.rate_from_previous * 100 if s.rate_from_previous is not None else None for _, s, _ in steps],
+        "target": [target.rate * 100 if target else None for _, _, target in steps],
+    }).astype({"now": "float64", "target": "float64"})
+    with st.form("funnel_targets_form", border=False):
+        st.data_editor(frame, key=state.FUNNEL_TARGETS_EDITOR, hide_index=True, width="stretch",
+                       disabled=["step", "now"], column_config={
+                           "step": t("funnel.col.step"),
+                           "now": st.column_config.NumberColumn(t("funnel.col.now"), format="%.1f%%"),
+                           "target": st.column_config.NumberColumn(t("funnel.col.target"), help=t("funnel.targets_help"),
+                                                                   min_value=0.0, max_value=100.0, step=0.1,
+                                                                   format="%.1f%%"),
+                       })
+        st.form_submit_button(t("funnel.targets_save"), key=state.FUNNEL_TARGETS_SAVE, type="primary",
+                              on_click=save_step_targets, args=(workspace,))

@@ -400,6 +400,30 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "funnel.leaks_whole": ("Whole funnel", "전체 퍼널"),
     "funnel.leaks_scope": ("Leaks of", "누수 범위"),
     "funnel.leaks_none": ("No leaks: every step is at or above its reference.", "누수가 없습니다: 모든 단계가 기준 이상입니다."),
+    "funnel.targets": ("Step targets", "단계별 목표 전환율"),
+    "funnel.targets_intro": (
+        "The conversion your team aims for on each step. A step below its target is ranked as a leak against "
+        "“your target”. Leave a cell blank for no target.",
+        "팀이 단계마다 목표로 하는 전환율입니다. 목표보다 낮은 단계는 “목표” 대비 누수로 순위에 오릅니다. 목표가 "
+        "없으면 칸을 비워 두세요.",
+    ),
+    "funnel.col.target": ("Target (%)", "목표 (%)"),
+    "funnel.targets_help": (
+        "Step conversion you aim for, in percent (0–100).",
+        "목표로 하는 단계 전환율, 퍼센트 (0–100).",
+    ),
+    "funnel.targets_save": ("Save targets", "목표 저장"),
+    "funnel.targets_saved": ("{n} step target(s) saved.", "단계 목표 {n}개를 저장했습니다."),
+    "funnel.targets_conflict": (
+        "Someone else changed the step targets while you were editing. Reload the page to see their change, then "
+        "apply yours again. Nothing was saved.",
+        "편집하는 동안 다른 사람이 단계 목표를 바꿨습니다. 페이지를 새로 고쳐 변경 내용을 확인한 뒤 다시 "
+        "적용하세요. 아무것도 저장되지 않았습니다.",
+    ),
+    "funnel.targets_invalid": (
+        "A step target is a conversion between 0 and 100 %. Nothing was saved.",
+        "단계 목표는 0~100% 사이의 전환율이어야 합니다. 아무것도 저장되지 않았습니다.",
+    ),
     "funnel.whatif_intro": (
         "Change a step rate, the traffic or the order value; everything else stays as it is now.",
         "단계 전환율, 유입, 주문당 매출을 바꿔 보세요. 나머지는 지금 그대로 둡니다.",

@@ -64,6 +64,9 @@ FUNNEL_WHATIF_TRAFFIC: Final = "funnel_whatif_traffic"
 FUNNEL_WHATIF_AOV: Final = "funnel_whatif_aov"
 FUNNEL_WHATIF_SCOPE: Final = "funnel_whatif_scope"  # which funnel the inputs were seeded from
 FUNNEL_WHATIF_RESET: Final = "funnel_whatif_reset"
+FUNNEL_TARGETS_EDITOR: Final = "funnel_targets_editor"  # data editor of step targets (in %)
+FUNNEL_TARGETS_SAVE: Final = "funnel_targets_save"
+FUNNEL_TARGET_ROWS: Final = "funnel_target_rows"  # the steps and versions the editor was drawn with: the stale check
 
 DEFAULT_WORKSPACE: Final = "default"
 

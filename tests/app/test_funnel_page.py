@@ -1,4 +1,5 @@
-"""Funnel page flows: stage counts, what moved, segments, leaks, what-if, cohorts, stage choice, Korean, golden tables.
+"""Funnel page flows: stage counts, what moved, segments, leaks, step targets, what-if, cohorts, stage choice, Korean,
+golden tables.
 
 Data is loaded the way a user loads it (the Data page's sample buttons). Expected figures are computed here from the
 sample files themselves with openpyxl / csv and plain Python (DESIGN.md definitions), never with `metrics`.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,6 +21,8 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from sample_data.make_samples import ensure_samples
+from store import engine as store_engine
+from store import repo
 from tests.app.conftest import no_exceptions
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -296,3 +300,116 @@ def test_funnel_table_matches_golden(make_app, sample_id: str) -> None:
         if not UPDATE_GOLDEN:
             pytest.fail(f"{path.name} was missing and has been written; check it by hand and rerun")
     assert table == json.loads(path.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ step targets
+
+CART_TO_ORDERS = "Add to cart → Orders"
+
+
+def open_leaks(make_app: Callable[..., AppTest], language: str = "en") -> AppTest:
+    """The whole funnel's leaks over all the data (no previous period: only segments and targets are references)."""
+    return open_funnel(make_app, language, grain="all", funnel_view="leaks", funnel_leak_scope="")
+
+
+def save_target(app: AppTest, step: str, percent: float | None) -> None:
+    """Types a target into the editor row of `step` and presses Save, as a user does."""
+    rows = list(app.data_editor(key="funnel_targets_editor").value["step"])
+    edits = {"edited_rows": {rows.index(step): {"target": percent}}, "added_rows": [], "deleted_rows": []}
+    app.session_state["funnel_targets_editor"] = edits
+    app.button(key="funnel_targets_save").click().run()
+    no_exceptions(app)
+
+
+def leak_rows(app: AppTest) -> list[dict[str, str]]:
+    for frame in app.dataframe:
+        if {"Revenue at stake", "걸린 매출"} & set(frame.value.columns):
+            return frame.value.to_dict("records")
+    return []
+
+
+def stored_targets(database: str) -> dict[tuple[str, str], float]:
+    """The saved targets read with sqlite3 directly, not through the store's code."""
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
+        return {(f, s): r for f, s, r in connection.execute("SELECT from_stage, stage, target_rate FROM funnel_target")}
+
+
+def cart_target() -> tuple[float, float]:
+    """A target 5 points above today's cart → order rate (in %, one decimal) and the revenue it would add back:
+    cart × (target − rate) more orders, priced at net revenue per counted order."""
+    figures = shop_figures()
+    cart, orders, revenue = figures["Add to cart"], figures["Orders"], figures["revenue"]
+    percent = round(orders / cart * 100 + 5, 1)
+    return percent, cart * (percent / 100 - orders / cart) * revenue / orders
+
+
+@pytest.mark.slow
+def test_a_step_target_above_today_ranks_a_target_leak_worth_the_hand_computed_revenue(make_app, database) -> None:
+    load(make_app, "online_shop")
+    app = open_leaks(make_app)
+    assert not any(r["Compared with"] == "your target" for r in leak_rows(app))  # no target yet
+    percent, expected = cart_target()
+    save_target(app, CART_TO_ORDERS, percent)
+    assert [s.value for s in app.success] == ["1 step target(s) saved."]
+    assert stored_targets(database) == {("add_to_cart", "orders"): pytest.approx(percent / 100)}
+    row = next(r for r in leak_rows(app) if r["Step"] == CART_TO_ORDERS and r["Compared with"] == "your target")
+    assert row["Reference"] == f"{percent:.1f}%"
+    assert abs(number(row["Revenue at stake"]) - expected) <= 1, (row, expected)
+    money = [number(r["Revenue at stake"]) for r in leak_rows(app)]
+    assert money == sorted(money, reverse=True)
+
+
+@pytest.mark.slow
+def test_step_targets_persist_into_a_new_session_and_blank_removes_them(make_app, database) -> None:
+    load(make_app, "online_shop")
+    percent, _ = cart_target()
+    save_target(open_leaks(make_app), CART_TO_ORDERS, percent)
+    again = open_leaks(make_app)  # another browser tab: a new session on the same database
+    editor = again.data_editor(key="funnel_targets_editor").value
+    assert dict(zip(editor["step"], editor["target"], strict=True))[CART_TO_ORDERS] == pytest.approx(percent)
+    assert any(r["Step"] == CART_TO_ORDERS and r["Compared with"] == "your target" for r in leak_rows(again))
+    save_target(again, CART_TO_ORDERS, None)
+    assert stored_targets(database) == {}
+    assert not any(r["Compared with"] == "your target" for r in leak_rows(again))
+
+
+@pytest.mark.slow
+def test_a_target_of_a_skipped_step_does_not_apply(make_app) -> None:
+    """A cart → order target says nothing about visit → order: without the cart stage it is not used."""
+    load(make_app, "online_shop")
+    app = open_leaks(make_app)
+    save_target(app, CART_TO_ORDERS, 99.0)
+    app.multiselect(key="funnel_stages").set_value(["sessions", "orders"]).run()
+    no_exceptions(app)
+    assert list(app.data_editor(key="funnel_targets_editor").value["step"]) == ["Sessions → Orders"]
+    assert not any(r["Compared with"] == "your target" for r in leak_rows(app))
+
+
+@pytest.mark.slow
+def test_a_stale_step_target_is_refused_with_a_reload_message(make_app, database) -> None:
+    load(make_app, "online_shop")
+    app = open_leaks(make_app)  # the editor is drawn: no target yet
+    engine = store_engine.make_engine(database)  # someone else saves a target for the same step meanwhile
+    try:
+        with store_engine.unit_of_work(store_engine.session_factory(engine)) as session:
+            workspace = repo.get_or_create_workspace(session, "default", "default")
+            repo.save_funnel_targets(session, workspace.id, {("add_to_cart", "orders"): 0.5})
+    finally:
+        engine.dispose()
+    save_target(app, CART_TO_ORDERS, 70.0)
+    errors = [e.value for e in app.error]
+    assert any("Someone else changed the step targets" in e and "Reload" in e for e in errors), errors
+    assert stored_targets(database) == {("add_to_cart", "orders"): 0.5}  # their change is kept
+
+
+@pytest.mark.slow
+def test_step_targets_in_korean(make_app) -> None:
+    load(make_app, "online_shop")
+    app = open_leaks(make_app, language="ko")
+    assert "단계별 목표 전환율" in [e.label for e in app.expander]
+    percent, _ = cart_target()
+    save_target(app, "장바구니 → 주문", percent)
+    assert [s.value for s in app.success] == ["단계 목표 1개를 저장했습니다."]
+    row = next(r for r in leak_rows(app) if r["단계"] == "장바구니 → 주문" and r["비교 기준"] == "목표")
+    assert row["기준"] == f"{percent:.1f}%"
+    assert "your target" not in json.dumps(leak_rows(app), ensure_ascii=False)

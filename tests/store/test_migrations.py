@@ -10,7 +10,7 @@ from store.engine import READ_ONLY_OPTION, current_revision, downgrade, head_rev
 from store.models import Base
 
 # Written out by hand (not read from the models) so a table dropped from a migration by mistake is caught.
-EXPECTED_TABLES = {"workspace", "source_file", "saved_mapping", "kpi_selection", "custom_kpi"}
+EXPECTED_TABLES = {"workspace", "source_file", "saved_mapping", "kpi_selection", "custom_kpi", "funnel_target"}
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -53,4 +53,19 @@ def test_constraint_names_follow_the_convention(engine: Engine) -> None:
     }
     assert "uq_source_file_workspace_id_content_hash" in names
     assert "fk_kpi_selection_workspace_id_workspace" in names
+    assert "uq_funnel_target_workspace_id_from_stage_stage" in names
     assert None not in names
+
+
+def test_the_funnel_target_revision_goes_down_alone(db_url: str) -> None:
+    """Downgrading 0002 removes only its table: the data of revision 0001 is kept."""
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        downgrade(engine, "0001")
+        assert _tables(engine) == EXPECTED_TABLES - {"funnel_target"}
+        assert current_revision(engine) == "0001"
+        upgrade(engine)
+        assert "funnel_target" in _tables(engine)
+    finally:
+        engine.dispose()
