@@ -32,7 +32,8 @@ if stages is None or not stages.available:
 
 period = pick_period(shape.date_range, shape.common_end)
 span = (period.start, period.end) if period is not None else None
-compare = period is not None and period.grain in ("week", "month")
+# Compare only when the data reaches back into the previous period; before the first date it would read as zeros.
+compare = period is not None and period.grain in ("week", "month") and period.start > shape.date_range[0]
 with st.expander(t("funnel.customise")):
     spec = choose_stages(workspace, stages)
 if len(spec.stages) < 2:
@@ -55,7 +56,8 @@ money_label = labels.get(current.money_stage or "", "")
 
 with st.container(border=True):
     st.markdown(f"**{t('funnel.next')}**")
-    when = t("funnel.when.period", period=period.label) if compare else t("funnel.when.all")
+    dated = period is not None and period.grain in ("week", "month")
+    when = t("funnel.when.period", period=period.label) if dated else t("funnel.when.all")
     top = tables.top_leak(whole_leaks, segment_leaks)
     st.markdown(tables.leak_sentence(top, labels, money_label, when) if top else t("funnel.summary_none"))
     moved = tables.moved_sentence(comparison, labels) if comparison is not None else None
@@ -120,7 +122,7 @@ elif chosen == "whatif":
                   fmt.currency(result.delta_revenue) if result.delta_revenue else None, border=True)
     st.dataframe(tables.whatif_table(result), hide_index=True, width="stretch")
 elif chosen == "trend":
-    grain = period.grain if compare else "month"
+    grain = period.grain if period is not None and period.grain in ("week", "month") else "month"
     st.caption(t("funnel.trend_intro", grain=t(f"period.{grain}")))
     trend = compute.funnel_trend(ref, spec, grain)
     if trend is not None and not trend.empty:
