@@ -42,6 +42,7 @@ class SheetTable:
     issues: list[Issue] = field(default_factory=list)
     sheets: tuple[str, ...] = ()
     rows_used: int | None = None  # wide tables: used sheet rows (the long table has one row per period)
+    scans: dict[str, values.ColumnScan] = field(default_factory=dict)  # per column of `frame`, when still valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +114,12 @@ def parse_sheet(raw: RawSheet, filename: str, header_row: int | None = None) -> 
     ctx = _Context(filename, raw.name)
     cells = raw.cells.reset_index(drop=True)
     cells.columns = range(cells.shape[1])
-    filled = _filled(cells)
-    if not filled.to_numpy().any():
+    scans = [values.scan_column(cells.iloc[:, j]) for j in range(cells.shape[1])]
+    filled = np.column_stack([s.filled for s in scans]) if scans else np.zeros((len(cells), 0), dtype=bool)
+    if not filled.any():
         return None
-    keep_cols = np.flatnonzero(filled.to_numpy().any(axis=0))
-    cells, filled = cells.iloc[:, : keep_cols[-1] + 1], filled.iloc[:, : keep_cols[-1] + 1]
+    keep_cols = np.flatnonzero(filled.any(axis=0))
+    cells, filled = cells.iloc[:, : keep_cols[-1] + 1], filled[:, : keep_cols[-1] + 1]
     offset = 1 + raw.first_row_offset
     issues: list[Issue] = []
     if header_row is not None:
@@ -128,7 +130,7 @@ def parse_sheet(raw: RawSheet, filename: str, header_row: int | None = None) -> 
     sub = [_label(v) for v in cells.iloc[h + 1].tolist()] if two_rows else None
     names = _join_headers(top, sub, raw.merged, h)
     first_data = h + (2 if two_rows else 1)
-    above = int(filled.iloc[:h].to_numpy().any(axis=1).sum())
+    above = int(filled[:h].any(axis=1).sum())
     if above:
         issues.append(ctx.issue("info", f"{above} title or note row(s) above the header (row {h + offset}) were "
                                 "skipped.", "title_rows", row=offset, rows_affected=above))
@@ -136,27 +138,37 @@ def parse_sheet(raw: RawSheet, filename: str, header_row: int | None = None) -> 
         issues.append(ctx.issue("info", f"Rows {h + offset}–{h + offset + 1} form a two-row header; column names "
                                 "were joined as 'Top - Sub'.", "two_row_header", row=h + offset))
     body = cells.iloc[first_data:]
-    body_filled = filled.iloc[first_data:].to_numpy()
+    body_filled = filled[first_data:]
     any_filled = body_filled.any(axis=1)
     if not any_filled.any():
         return None
     last = int(np.flatnonzero(any_filled)[-1])
     body, body_filled = body.iloc[: last + 1], body_filled[: last + 1]
-    body = _fill_merged_down(body, raw.merged, first_data)
+    filled_down = _fill_merged_down(body, raw.merged, first_data)
+    merged_changed, body = filled_down is not body, filled_down
     names, empty_named = _name_columns(names, body_filled, ctx, issues)
-    body = body.iloc[:, [i for i in range(len(names)) if i not in empty_named]]
+    kept_columns = [i for i in range(len(names)) if i not in empty_named]
+    body = body.iloc[:, kept_columns] if empty_named else body.iloc[:, : len(kept_columns)]
     names = [n for i, n in enumerate(names) if i not in empty_named]
     body_filled = body_filled[:, [i for i in range(body_filled.shape[1]) if i not in empty_named]]
     body.columns = names
+    if merged_changed:  # labels filled down into merged cells: their columns hold other values now
+        body_scans = [values.scan_column(body.iloc[:, k]) for k in range(body.shape[1])]
+    else:
+        body_rows = np.arange(first_data, first_data + len(body))
+        body_scans = [scans[i].take(body_rows) for i in kept_columns]
     rows = np.arange(first_data, first_data + len(body)) + offset
-    reasons = _row_reasons(body, body_filled)
+    reasons = _row_reasons(body, body_filled, body_scans)
     set_aside = pd.DataFrame({"row": rows[reasons != ""], "reason": reasons[reasons != ""],
                               "sheet": raw.name}).astype({"row": "int64", "reason": "str"})
     _report_set_aside(set_aside, ctx, issues)
     keep = reasons == ""
+    if not keep.all():
+        kept_rows = np.flatnonzero(keep)
+        body_scans = [s.take(kept_rows) for s in body_scans]
     table = SheetTable(
         sheet=raw.name,
-        frame=body[keep].reset_index(drop=True),
+        frame=(body if keep.all() else body[keep]).reset_index(drop=True),
         rows=rows[keep],
         row_sheets=np.full(int(keep.sum()), raw.name, dtype=object),
         set_aside=set_aside,
@@ -164,13 +176,9 @@ def parse_sheet(raw: RawSheet, filename: str, header_row: int | None = None) -> 
         header_row=h + offset,
         issues=issues,
         sheets=(raw.name or "",),
+        scans=dict(zip(names, body_scans, strict=True)),
     )
     return _unpivot(table, ctx, filename)
-
-
-def _filled(cells: pd.DataFrame) -> pd.DataFrame:
-    """Non-empty cells (None, NaN and "" are empty; a lone space is content: values decides what it means)."""
-    return cells.notna() & cells.ne("")
 
 
 def _label(value: object) -> str:
@@ -196,12 +204,12 @@ def _cell_type(value: object) -> str:
 
 
 def _find_header(
-    cells: pd.DataFrame, filled: pd.DataFrame, merged: list[tuple[int, int, int, int]]
+    cells: pd.DataFrame, filled: np.ndarray, merged: list[tuple[int, int, int, int]]
 ) -> tuple[int, bool]:
     """The first row that spans the table and is mostly text; title/note rows above it have one or two cells."""
     scan = cells.iloc[:SCAN_ROWS]
     types = [[_cell_type(v) for v in row] for row in scan.itertuples(index=False)]
-    counts = filled.iloc[:200].to_numpy().sum(axis=1)
+    counts = filled[:200].sum(axis=1)
     width = int(counts.max())
     need = max(2, int(np.ceil(0.5 * width))) if width > 1 else 1
     header = 0
@@ -299,26 +307,41 @@ def _fill_merged_down(body: pd.DataFrame, merged: list[tuple[int, int, int, int]
     return body
 
 
-def _row_reasons(body: pd.DataFrame, body_filled: np.ndarray) -> np.ndarray:
+def _row_reasons(body: pd.DataFrame, body_filled: np.ndarray, scans: list[values.ColumnScan]) -> np.ndarray:
     """Why each body row is set aside ("" = used): blank separator, total/subtotal, or a note under the table."""
     counts = body_filled.sum(axis=1)
     reasons = np.full(len(body), "", dtype=object)
     reasons[counts == 0] = "blank row"
     totals = np.zeros(len(body), dtype=bool)
-    for j in range(body.shape[1]):
-        codes, uniques = pd.factorize(body.iloc[:, j])
-        hits = [i for i, u in enumerate(uniques) if isinstance(u, str) and normalise(u) in TOTAL_LABELS]
+    for scan in scans:  # only a text cell can say Total; each distinct text is looked at once
+        hits = [i for i, u in enumerate(scan.texts) if isinstance(u, str) and _is_total_label(u)]
         if hits:
-            totals |= np.isin(codes, hits)
+            totals |= np.isin(scan.text_codes, hits)
     reasons[(reasons == "") & totals] = "total row"
     if body.shape[1] >= 3:
         wide_rows = np.flatnonzero(counts >= 2)
         after = wide_rows[-1] + 1 if len(wide_rows) else 0
         single = counts == 1
-        first_cells = body.iloc[:, 0].map(lambda v: isinstance(v, str) and bool(_NOTE_START.match(v)))
-        notes = single & ((np.arange(len(body)) >= after) | first_cells.to_numpy(dtype=bool))
+        candidates = np.flatnonzero(single)  # only a row with one cell can be a note
+        first = body.iloc[candidates, 0].to_numpy(dtype=object)
+        first_cells = np.zeros(len(body), dtype=bool)
+        first_cells[candidates] = [isinstance(v, str) and bool(_NOTE_START.match(v)) for v in first]
+        notes = single & ((np.arange(len(body)) >= after) | first_cells)
         reasons[(reasons == "") & notes] = "note row"
     return reasons.astype(str)
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_TOTALS_HAVE_DIGITS = any(_ASCII_DIGIT.search(label) for label in TOTAL_LABELS)
+
+
+def _is_total_label(text: str) -> bool:
+    """normalise(text) in TOTAL_LABELS. An ASCII text keeps its digits through normalise (NFKC leaves ASCII alone,
+    digits survive case folding and the word filter) and no total label has one, so ids like 536365 or 85123A
+    skip the Unicode normalisation."""
+    if not _TOTALS_HAVE_DIGITS and text.isascii() and _ASCII_DIGIT.search(text):
+        return False
+    return normalise(text) in TOTAL_LABELS
 
 
 def _report_set_aside(set_aside: pd.DataFrame, ctx: _Context, issues: list[Issue]) -> None:
@@ -477,7 +500,7 @@ def clean_table(table: SheetTable, filename: str) -> _Typed:
             hint = "id"
         else:
             hint = role_mapping.header_hint(str(name))
-        cleaned = values.clean_column(raw, str(name), hint)
+        cleaned = values.clean_column(raw, str(name), hint, table.scans.get(name))
         columns[name] = cleaned.values
         kinds[name] = cleaned.kind
         for note in cleaned.notes:
