@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from metrics.ingest import layout, readers, safety
 from metrics.ingest.model import IngestOptions, IngestResult, Issue
 
+_log = logging.getLogger(__name__)
+
 
 def ingest(data: bytes, filename: str, options: IngestOptions | None = None) -> IngestResult:
-    """Parses one uploaded file. Never raises for bad input: refusals come back as error issues and no sources."""
-    options = options or IngestOptions()
+    """Parses one uploaded file. Never raises for bad input: refusals come back as error issues and no sources.
+
+    Every stage reports problems as issues; should one still raise (a bug, or a file shaped like nothing we have
+    seen), the user gets one sentence naming the file, the traceback goes to the server log, and nothing stored
+    is touched, since ingest never writes.
+    """
+    try:
+        return _ingest(data, filename, options or IngestOptions())
+    except Exception as exc:  # the last guard: a marketer never sees a traceback
+        _log.exception("ingest failed on %s", filename)
+        message = f"{filename} could not be read ({type(exc).__name__}); nothing was changed. Try saving it again as .xlsx or .csv."
+        return IngestResult(file=filename, sources=[], issues=[Issue("error", message, file=filename, code="internal")])
+
+
+def _ingest(data: bytes, filename: str, options: IngestOptions) -> IngestResult:
     refusals = safety.check(data, filename, options.limits)
     if any(i.severity == "error" for i in refusals):
         return IngestResult(file=filename, sources=[], issues=refusals)

@@ -170,7 +170,7 @@ def sniff(sample: str, encoding: str, prefer_tab: bool = False) -> TextFormat:
     order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
     best, best_score = order[0], (-1.0, 0, 0)
     for rank, delimiter in enumerate(order):
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        widths = [len(_split_line(line, delimiter)) for line in lines]
         if not widths:
             continue
         mode, hits = Counter(widths).most_common(1)[0]
@@ -183,7 +183,7 @@ def sniff(sample: str, encoding: str, prefer_tab: bool = False) -> TextFormat:
 def _decimal(lines: list[str], delimiter: str) -> str:
     if delimiter == ",":
         return "."
-    cells = [c.strip() for row in csv.reader(lines, delimiter=delimiter) for c in row]
+    cells = [c.strip() for line in lines for c in _split_line(line, delimiter)]
     comma = sum(1 for c in cells if _DECIMAL_COMMA.match(c))
     point = sum(1 for c in cells if _DECIMAL_POINT.match(c))
     return "," if comma > point else "."
@@ -202,9 +202,23 @@ def field_counts(text: str, delimiter: str) -> list[int]:
     quoted = [i for i, line in enumerate(lines) if '"' in line]
     if any(lines[i].count('"') % 2 for i in quoted):
         return [len(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    for i, row in zip(quoted, csv.reader((lines[i] for i in quoted), delimiter=delimiter), strict=True):
-        counts[i] = len(row)
+    for i in quoted:
+        counts[i] = len(_split_line(lines[i], delimiter))
     return counts
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    """One physical line as the csv module reads it. A lone carriage return inside the line (old Mac exports) or a
+    field over the csv module's size limit would make it raise; such a line is read with the \r as a space, and
+    failing that split on the delimiter, so a strange file gets a ragged-row warning instead of an exception."""
+    try:
+        return next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+    except csv.Error:
+        pass
+    try:
+        return next(csv.reader([line.replace("\r", " ")], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
 
 
 def _field_counts_utf8(data: bytes, fmt: TextFormat) -> np.ndarray | None:
@@ -233,9 +247,8 @@ def _field_counts_utf8(data: bytes, fmt: TextFormat) -> np.ndarray | None:
     if (per_line[quoted] % 2).any():
         return None
     errors = "replace" if data.startswith(codecs.BOM_UTF8) else "strict"
-    lines = (body[starts[i]:ends[i]].decode("utf-8", errors=errors) for i in quoted)
-    for i, row in zip(quoted, csv.reader(lines, delimiter=fmt.delimiter), strict=True):
-        counts[i] = len(row)
+    for i in quoted:
+        counts[i] = len(_split_line(body[starts[i]:ends[i]].decode("utf-8", errors=errors), fmt.delimiter))
     return counts
 
 
@@ -292,7 +305,9 @@ def _parse_text(data: bytes, text: str, fmt: TextFormat, width: int, limits: Lim
 
 def _csv_module(text: str, fmt: TextFormat, limits: Limits) -> pd.DataFrame:
     """The slow, forgiving path, used only when the C tokenizer and the field count disagree (stray quotes)."""
-    rows = [row for row, _ in zip(csv.reader(io.StringIO(text), delimiter=fmt.delimiter), range(limits.max_rows), strict=False)]
+    # newline="" hands line breaks to the csv module, which then accepts a lone \r inside a field (old Mac exports).
+    lines = io.StringIO(text, newline="")
+    rows = [row for row, _ in zip(csv.reader(lines, delimiter=fmt.delimiter), range(limits.max_rows), strict=False)]
     width = max((len(r) for r in rows), default=1)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 

@@ -246,3 +246,61 @@ class TestGoogleSheets:
         data, issues = fetch.download("http://127.0.0.1:9/", 2.0, 1000, "sheet.csv")
         assert data is None and [i.code for i in issues] == ["offline"]
         assert issues[0].message.startswith("Could not reach Google Sheets") and "\n" not in issues[0].message
+
+
+class TestNothingRaises:
+    """Bad input becomes an issue, never an exception: property tests over messy text files."""
+
+    CELL = __import__("hypothesis").strategies.text(alphabet='ab1,;"\t\r\n x한', max_size=6)
+
+    @staticmethod
+    def _csv(rows: list[list[str]], delimiter: str, newline: str) -> str:
+        return newline.join(delimiter.join(row) for row in rows)
+
+    def test_random_delimited_text(self) -> None:
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        @settings(max_examples=300, deadline=None)
+        @given(
+            rows=st.lists(st.lists(self.CELL, min_size=1, max_size=4), min_size=1, max_size=6),
+            delimiter=st.sampled_from([",", ";", "\t", "|"]),
+            newline=st.sampled_from(["\n", "\r\n", "\r"]),
+            encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp949"]),
+            name=st.sampled_from(["r.csv", "r.tsv", "r.txt"]),
+        )
+        def check(rows: list[list[str]], delimiter: str, newline: str, encoding: str, name: str) -> None:
+            result = ingest(self._csv(rows, delimiter, newline).encode(encoding), name)
+            assert result.ok or result.issues  # either a table or a reason, never an exception
+
+        check()
+
+    def test_random_bytes(self) -> None:
+        from hypothesis import given, settings
+        from hypothesis import strategies as st
+
+        @settings(max_examples=200, deadline=None)
+        @given(data=st.binary(max_size=300), name=st.sampled_from(["x.csv", "x.xlsx", "x.xls", "x.txt"]))
+        def check(data: bytes, name: str) -> None:
+            result = ingest(data, name)
+            assert result.ok or result.issues
+
+        check()
+
+    def test_a_lone_carriage_return_inside_a_quoted_line(self) -> None:
+        """Old Mac line ends inside a line with quotes made the csv module raise; now it is read."""
+        result = ingest(b'name,amount\n"a"b,1\rx,2\n"c",3\n', "mac.csv")
+        assert result.ok
+
+
+def test_an_unexpected_failure_is_one_sentence_naming_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from metrics.ingest import layout
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(layout, "build_sources", broken)
+    result = ingest(b"a,b\n1,2\n", "weekly.csv")
+    assert not result.ok
+    assert [(i.severity, i.code) for i in result.issues] == [("error", "internal")]
+    assert "weekly.csv could not be read" in result.issues[0].message
