@@ -111,7 +111,8 @@ def override_form(item: LoadedSource, source: Source, widget_id: str) -> None:
 
 for item in loaded:
     if not item.result.sources:
-        st.error(t("data.refused", file=item.filename, reason="; ".join(i.message for i in item.result.issues)))
+        reason = "; ".join(i.text(state.language()) for i in item.result.issues)
+        st.error(t("data.refused", file=item.filename, reason=reason))
     for index, source in enumerate(item.result.sources):
         source_panel(item, source, index)
 

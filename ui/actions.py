@@ -28,7 +28,8 @@ def add_file(workspace: str, filename: str, data: bytes) -> bool:
     content_hash = hashlib.sha256(data).hexdigest()
     result = ingest_cached(workspace, content_hash, filename, options_key(IngestOptions()), lambda: data)
     if not result.ok:
-        reason = "; ".join(i.message for i in result.issues if i.severity == "error") or "no usable table"
+        language = state.language()
+        reason = "; ".join(i.text(language) for i in result.issues if i.severity == "error") or t("data.no_usable_table")
         state.flash("error", t("data.refused", file=filename, reason=reason))
         return False
     try:
@@ -64,7 +65,7 @@ def add_google_sheet(workspace: str, link: str) -> None:
     """Fetches a Google Sheets share link as CSV (with a timeout) and stores it like an upload."""
     data, filename, issues = fetch_google_sheet(link.strip(), timeout_s=15, max_bytes=IngestOptions().limits.max_bytes)
     if data is None:
-        state.flash("error", "; ".join(i.message for i in issues) or t("data.refused", file=link, reason="?"))
+        state.flash("error", "; ".join(i.text(state.language()) for i in issues) or t("data.refused", file=link, reason="?"))
         return
     add_file(workspace, filename, data)
 

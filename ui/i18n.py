@@ -65,6 +65,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "data.saved": ("{file} saved.", "{file} 저장됨."),
     "data.duplicate": ("{file} is already in this workspace.", "{file}은(는) 이미 이 워크스페이스에 있습니다."),
     "data.refused": ("{file} was not loaded: {reason}", "{file}을(를) 불러오지 않았습니다: {reason}"),
+    "data.no_usable_table": ("no usable table", "쓸 수 있는 표가 없습니다"),
     "data.sources": ("Files in this workspace", "이 워크스페이스의 파일"),
     "data.no_sources": (
         "No files yet. Upload one above or load a sample.",

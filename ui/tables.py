@@ -29,7 +29,7 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
             t("data.col.sheet"): i.sheet or "",
             t("data.col.row"): i.row,
             t("data.col.column"): i.column or "",
-            t("data.col.message"): i.message,
+            t("data.col.message"): i.text(state.language()),
             t("data.col.rows_affected"): i.rows_affected,
         }
         for i in issues

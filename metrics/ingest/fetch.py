@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
+from metrics.ingest.messages import make_issue
 from metrics.ingest.model import Issue
 
 GOOGLE_HOST = "docs.google.com"
@@ -50,9 +51,7 @@ def fetch_google_sheet(url: str, timeout_s: float, max_bytes: int) -> tuple[byte
     """(bytes or None, a file name for ingest ending in .csv, issues). Never raises."""
     export = google_sheet_csv_url(url)
     if export is None:
-        message = ("That address is not a Google Sheets link; copy the link from Share → Copy link "
-                   "(it starts with https://docs.google.com/spreadsheets/d/).")
-        return None, "google_sheet.csv", [Issue("error", message, file=_SOURCE, code="not_google_sheet")]
+        return None, "google_sheet.csv", [make_issue("error", "not_google_sheet", file=_SOURCE)]
     sheet_id = _SHEET_PATH.match(urlsplit(export).path).group(2)  # type: ignore[union-attr]
     filename = f"google_sheet_{sheet_id[:12]}.csv"
     data, issues = download(export, timeout_s, max_bytes, filename)
@@ -68,22 +67,17 @@ def download(url: str, timeout_s: float, max_bytes: int, filename: str) -> tuple
             data = response.read(max_bytes + 1)
     except urllib.error.HTTPError as exc:
         if exc.code in (401, 403, 404):
-            return None, [_fail(filename, "not_shared", "The Google Sheet could not be opened (HTTP "
-                                f"{exc.code}): share it as 'Anyone with the link can view' and try again.")]
-        return None, [_fail(filename, "fetch_failed", f"Google Sheets answered with an error (HTTP {exc.code}); "
-                                                      "try again later or upload an exported file.")]
+            return None, [_fail(filename, "not_shared", status=exc.code)]
+        return None, [_fail(filename, "fetch_failed", status=exc.code)]
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        return None, [_fail(filename, "offline", f"Could not reach Google Sheets ({reason}); check the internet "
-                                                 "connection or upload the sheet as a file instead.")]
+        return None, [_fail(filename, "offline", reason=reason)]
     if len(data) > max_bytes:
-        return None, [_fail(filename, "too_large", f"The Google Sheet is larger than {max_bytes // (1024 * 1024)} MB; "
-                                                   "export a smaller range or filter it first.")]
+        return None, [_fail(filename, "too_large.google", limit=max_bytes // (1024 * 1024))]
     if "text/html" in content_type.lower():
-        return None, [_fail(filename, "not_shared", "Google returned a sign-in page instead of the data: share the "
-                                                    "sheet as 'Anyone with the link can view' and try again.")]
+        return None, [_fail(filename, "not_shared.sign_in")]
     return data, []
 
 
-def _fail(filename: str, code: str, message: str) -> Issue:
-    return Issue("error", message, file=filename, code=code)
+def _fail(filename: str, key: str, **params: object) -> Issue:
+    return make_issue("error", key, file=filename, **params)

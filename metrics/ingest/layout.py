@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from metrics.ingest import roles as role_mapping
 from metrics.ingest import shape, values
+from metrics.ingest.messages import Phrase, make_issue, note_fields, phrase
 from metrics.ingest.model import IngestOptions, Issue, Layout, RawSheet, RoleMatch, Severity, Source
 from metrics.ingest.synonyms import TOTAL_LABELS, normalise
 from metrics.ingest.values import ValueKind
@@ -45,14 +46,25 @@ class SheetTable:
     scans: dict[str, values.ColumnScan] = field(default_factory=dict)  # per column of `frame`, when still valid
 
 
+_AnyNote = values.Note | role_mapping.RoleNote | shape.ShapeNote
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     file: str
     sheet: str | None
 
-    def issue(self, severity: Severity, message: str, code: str, *, row: int | None = None,
-              column: str | None = None, rows_affected: int = 1, sheet: str | None = None) -> Issue:
-        return Issue(severity, message, self.file, sheet or self.sheet, row, column, rows_affected, code)
+    def issue(self, severity: Severity, key: str, /, *, row: int | None = None, column: str | None = None,
+              rows_affected: int = 1, sheet: str | None = None, **params: object) -> Issue:
+        """An issue located in this file and sheet, its sentence taken from MESSAGES[key]."""
+        return make_issue(severity, key, file=self.file, sheet=sheet or self.sheet, row=row, column=column,
+                          rows_affected=rows_affected, **params)
+
+    def relay(self, note: _AnyNote, *, row: int | None = None, column: str | None = None, rows_affected: int = 1,
+              sheet: str | None = None) -> Issue:
+        """A stage's note (values, roles, shape) as a located issue, keeping its message key and parameters."""
+        return Issue(note.severity, note.message, self.file, sheet or self.sheet, row, column, rows_affected,
+                     getattr(note, "code", "") or note.template.split(".", 1)[0], note.params, note.template)
 
 
 def build_sources(
@@ -66,21 +78,20 @@ def build_sources(
         try:
             table = parse_sheet(raw, filename, options.header_row)
         except Exception as exc:  # one odd sheet must not lose the others
-            issues.append(Issue("error", f"Sheet could not be laid out: {exc}", filename, raw.name, code="layout_failed"))
+            issues.append(make_issue("error", "layout_failed", file=filename, sheet=raw.name, error=exc))
             continue
         if table is None:
             if len(sheets) > 1:
-                issues.append(Issue("info", "Sheet is empty; skipped.", filename, raw.name, code="empty_sheet"))
+                issues.append(make_issue("info", "empty_sheet", file=filename, sheet=raw.name))
             else:
-                issues.append(Issue("error", "The file has no data rows.", filename, raw.name, code="no_data"))
+                issues.append(make_issue("error", "no_data.sheet", file=filename, sheet=raw.name))
             continue
         tables.append(table)
     if options.sheet is not None:
         forced = [t for t in tables if t.sheet == options.sheet]
         if not forced:
             shown = ", ".join(repr(n) for n in names)
-            issues.append(Issue("error", f"Sheet '{options.sheet}' is not in this file (sheets: {shown}).", filename,
-                                code="sheet_not_found"))
+            issues.append(make_issue("error", "sheet_not_found", file=filename, wanted=options.sheet, sheets=shown))
             return [], issues
         main, others = forced[0], [t for t in tables if t is not forced[0]]
     else:
@@ -92,17 +103,12 @@ def build_sources(
     try:
         source, used = _to_source(main, others, filename, names, options)
     except Exception as exc:  # a bug here must reach the user as an issue, not a traceback
-        issues.append(Issue("error", f"The table could not be interpreted: {exc}", filename, main.sheet,
-                            code="interpret_failed"))
+        issues.append(make_issue("error", "interpret_failed", file=filename, sheet=main.sheet, error=exc))
         return [], issues
     skipped = [t.sheet for t in others if t.sheet not in used]
     if skipped and options.sheet is None:
-        issues.append(Issue(
-            "info",
-            f"Used sheet '{main.sheet}' (the largest table); sheet(s) {', '.join(repr(s) for s in skipped)} were not "
-            "used. Choose another sheet with the sheet option.",
-            filename, main.sheet, code="sheets_skipped",
-        ))
+        issues.append(make_issue("info", "sheets_skipped", file=filename, sheet=main.sheet, main=main.sheet,
+                                 skipped=", ".join(repr(s) for s in skipped)))
     return [source], issues
 
 
@@ -132,11 +138,10 @@ def parse_sheet(raw: RawSheet, filename: str, header_row: int | None = None) -> 
     first_data = h + (2 if two_rows else 1)
     above = int(filled[:h].any(axis=1).sum())
     if above:
-        issues.append(ctx.issue("info", f"{above} title or note row(s) above the header (row {h + offset}) were "
-                                "skipped.", "title_rows", row=offset, rows_affected=above))
+        issues.append(ctx.issue("info", "title_rows", row=offset, rows_affected=above, count=above,
+                                header=h + offset))
     if two_rows:
-        issues.append(ctx.issue("info", f"Rows {h + offset}–{h + offset + 1} form a two-row header; column names "
-                                "were joined as 'Top - Sub'.", "two_row_header", row=h + offset))
+        issues.append(ctx.issue("info", "two_row_header", row=h + offset, first=h + offset, second=h + offset + 1))
     body = cells.iloc[first_data:]
     body_filled = filled[first_data:]
     any_filled = body_filled.any(axis=1)
@@ -270,14 +275,13 @@ def _name_columns(
             continue
         base = name or f"Column {_column_letter(j)}"
         if not name:
-            issues.append(ctx.issue("warning", f"Column {_column_letter(j)} has no header; named '{base}'.",
-                                    "blank_header", column=base))
+            issues.append(ctx.issue("warning", "blank_header", column=base, letter=_column_letter(j), base=base))
         key = base.casefold()
         if key in seen:
             seen[key] += 1
             unique = f"{base} ({seen[key]})"
-            issues.append(ctx.issue("warning", f"Header '{base}' appears more than once; column "
-                                    f"{_column_letter(j)} renamed '{unique}'.", "duplicate_header", column=unique))
+            issues.append(ctx.issue("warning", "duplicate_header", column=unique, base=base,
+                                    letter=_column_letter(j), unique=unique))
             base = unique
         else:
             seen[key] = 1
@@ -348,11 +352,8 @@ def _report_set_aside(set_aside: pd.DataFrame, ctx: _Context, issues: list[Issue
     for reason, group in set_aside.groupby("reason", sort=False):
         rows = group["row"].tolist()
         shown = ", ".join(str(r) for r in rows[:5]) + ("…" if len(rows) > 5 else "")
-        what = {"total row": "total or subtotal row(s) (합계/소계/Total) set aside so sums are not doubled",
-                "blank row": "blank separator row(s) skipped",
-                "note row": "note row(s) under the table set aside"}.get(str(reason), str(reason))
-        issues.append(ctx.issue("info", f"{len(rows)} {what} (rows {shown}).", str(reason).replace(" ", "_"),
-                                row=int(rows[0]), rows_affected=len(rows)))
+        issues.append(ctx.issue("info", str(reason).replace(" ", "_"), row=int(rows[0]), rows_affected=len(rows),
+                                count=len(rows), rows=shown))
 
 
 # ---------------------------------------------------------------- wide → long
@@ -396,13 +397,11 @@ def _melt_periods(
     long[PERIOD_COLUMN] = np.repeat(np.array([periods[c] for c in period_cols], dtype=object), n)
     long[value_name] = np.concatenate([frame[c].to_numpy(dtype=object) for c in period_cols]) if n else []
     preliminary = [c for c in period_cols if values.is_preliminary(c)]
-    message = (f"Wide sheet: {len(period_cols)} period columns ({period_cols[0]} … {period_cols[-1]}) unpivoted into "
-               f"one row per {', '.join(id_cols)} and period ({n} sheet rows → {len(long)} rows); values in "
-               f"'{value_name}'.")
-    issues = [*table.issues, ctx.issue("info", message, "unpivot", rows_affected=n)]
+    unpivot = ctx.issue("info", "unpivot", rows_affected=n, count=len(period_cols), first=period_cols[0],
+                        last=period_cols[-1], ids=", ".join(id_cols), n=n, long=len(long), value_name=value_name)
+    issues = [*table.issues, unpivot]
     if preliminary:
-        issues.append(ctx.issue("info", f"Period(s) {', '.join(preliminary)} are marked preliminary (p)).",
-                                "preliminary", column=preliminary[0]))
+        issues.append(ctx.issue("info", "preliminary", column=preliminary[0], periods=", ".join(preliminary)))
     return SheetTable(table.sheet, long, np.tile(table.rows, len(period_cols)),
                       np.tile(table.row_sheets, len(period_cols)), table.set_aside, table.rows_read,
                       table.header_row, "wide", issues, table.sheets, rows_used=n)
@@ -415,9 +414,9 @@ def _melt_pairs(table: SheetTable, ctx: _Context, id_cols: list[str], pairs: lis
     long["Group"] = np.repeat(np.array([c.split(" - ", 1)[0] for c in pairs], dtype=object), n)
     long["Item"] = np.repeat(np.array([c.split(" - ", 1)[1] for c in pairs], dtype=object), n)
     long["Value"] = np.concatenate([frame[c].to_numpy(dtype=object) for c in pairs]) if n else []
-    message = (f"Wide headers such as '{pairs[0]}': {len(pairs)} 'Group - Item' columns unpivoted into columns "
-               f"Group, Item and Value ({n} sheet rows → {len(long)} rows).")
-    issues = [*table.issues, ctx.issue("info", message, "unpivot_pairs", column=pairs[0], rows_affected=n)]
+    unpivot = ctx.issue("info", "unpivot_pairs", column=pairs[0], rows_affected=n, first=pairs[0], count=len(pairs),
+                        n=n, long=len(long))
+    issues = [*table.issues, unpivot]
     return SheetTable(table.sheet, long, np.tile(table.rows, len(pairs)), np.tile(table.row_sheets, len(pairs)),
                       table.set_aside, table.rows_read, table.header_row, "wide", issues, table.sheets, rows_used=n)
 
@@ -442,9 +441,8 @@ def _stack_same_columns(tables: list[SheetTable], filename: str) -> list[SheetTa
         name = SHEET_COLUMN if SHEET_COLUMN not in frame.columns else f"{SHEET_COLUMN} name"
         frame.insert(0, name, row_sheets)
         sheets = tuple(s for t in group for s in t.sheets)
-        message = (f"{len(group)} sheets with the same columns ({', '.join(sheets)}) were stacked into one table; "
-                   f"the sheet name is kept in column '{name}'.")
-        stack_issue = Issue("info", message, filename, first.sheet, rows_affected=len(frame), code="stacked_sheets")
+        stack_issue = make_issue("info", "stacked_sheets", file=filename, sheet=first.sheet, rows_affected=len(frame),
+                                 count=len(group), sheets=", ".join(sheets), column_name=name)
         used = [t.rows_used if t.rows_used is not None else None for t in group]
         out.append(SheetTable(
             sheet=", ".join(sheets),
@@ -469,8 +467,7 @@ def _merge_repeats(issues: list[Issue]) -> list[Issue]:
         key = (issue.code, issue.message, issue.column)
         if key in merged:
             first = merged[key]
-            merged[key] = Issue(first.severity, first.message, first.file, first.sheet, first.row, first.column,
-                                first.rows_affected + issue.rows_affected, first.code)
+            merged[key] = replace(first, rows_affected=first.rows_affected + issue.rows_affected)
         else:
             merged[key] = issue
     return list(merged.values())
@@ -507,12 +504,11 @@ def clean_table(table: SheetTable, filename: str) -> _Typed:
             positions = note.positions
             rows = table.rows[positions] if len(positions) else np.empty(0, dtype=np.int64)
             sheet = str(table.row_sheets[positions[0]]) if len(positions) else None
-            message = note.message
             if len(rows) and note.severity == "warning":
                 shown = ", ".join(str(r) for r in sorted(set(rows.tolist()))[:5])
-                message = f"{message} First rows: {shown}."
-            issues.append(ctx.issue(note.severity, message, note.code, column=str(name),
-                                    row=int(rows.min()) if len(rows) else None,
+                fields = note_fields(f"{note.template}.rows", **dict(note.params), first_rows=shown)
+                note = replace(note, **fields)
+            issues.append(ctx.relay(note, column=str(name), row=int(rows.min()) if len(rows) else None,
                                     rows_affected=len(positions) or 1, sheet=sheet))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(table.frame)))
     return _Typed(frame, kinds, issues)
@@ -533,28 +529,27 @@ def _to_source(
         lookups.append(shape.LookupTable(other.sheet or "", cleaned.frame, cleaned.kinds, other.rows))
     joined = shape.join_lookups(typed.frame, typed.kinds, lookups)
     for note in joined.notes:
-        issues.append(ctx.issue(note.severity, note.message, note.code, row=note.row, column=note.column,
-                                rows_affected=note.rows_affected, sheet=note.sheet))
+        issues.append(ctx.relay(note, row=note.row, column=note.column, rows_affected=note.rows_affected,
+                                sheet=note.sheet))
     table, kinds = joined.table, joined.kinds
     assignment = role_mapping.assign_roles(table, kinds, filename, options.overrides)
     for note in assignment.notes:
-        issues.append(ctx.issue(note.severity, note.message, "override", column=note.column))
+        issues.append(ctx.relay(note, column=note.column))
     blocked = {role for role, column in options.overrides if column == ""}
     table, roles, derived = shape.derive_revenue(table, assignment.roles, blocked)
     matches: list[RoleMatch] = list(assignment.matches)
     if derived is not None:
         matches.append(derived)
         kinds[shape.DERIVED_REVENUE] = "number"
-        issues.append(ctx.issue("info", f"No revenue column: revenue computed per row as {roles['quantity']} × "
-                                f"{roles['unit_price']} (returns with negative quantities subtract).",
-                                "derived_revenue", column=shape.DERIVED_REVENUE))
+        issues.append(ctx.issue("info", "derived_revenue", column=shape.DERIVED_REVENUE, quantity=roles["quantity"],
+                                unit_price=roles["unit_price"]))
     table, coerce_notes = shape.coerce_for_roles(table, roles, kinds)
     for note in coerce_notes:
-        issues.append(ctx.issue(note.severity, note.message, note.code, column=note.column,
-                                rows_affected=note.rows_affected))
+        issues.append(ctx.relay(note, column=note.column, rows_affected=note.rows_affected))
     guess = shape.guess_grain(table, roles, filename, main.layout == "wide")
-    entity_text = f" (one row per {guess.entity})" if guess.entity else ""
-    issues.append(ctx.issue("info", f"Read as {guess.grain} grain{entity_text}: {guess.reason}.", "grain"))
+    entity_text = phrase("part.entity_text", entity=shape.entity_phrase(guess.entity)) if guess.entity else Phrase("", "")
+    issues.append(ctx.issue("info", "grain", grain=phrase(f"part.grain.{guess.grain}"), entity_text=entity_text,
+                            reason=Phrase(guess.reason, guess.reason_ko or guess.reason)))
     rows_used = main.rows_used if main.rows_used is not None else len(table)
     source = Source(
         file=filename,

@@ -35,6 +35,24 @@ class Issue:
     column: str | None = None
     rows_affected: int = 1
     code: str = ""
+    params: tuple[tuple[str, str], ...] = ()  # stringified values for the message template (see ingest/messages.py)
+    template: str = ""  # the MESSAGES key when it is a variant of `code` ("corrupt.checksum"); "" means `code`
+
+    def text(self, language: str) -> str:
+        """The message in the UI language: Korean from the template table when one applies, else `message`.
+
+        `message` stays the English text (the command line prints it), rendered from the same template."""
+        if language != "ko":
+            return self.message
+        from metrics.ingest.messages import MESSAGES, render
+
+        key = self.template or self.code
+        if key not in MESSAGES:
+            return self.message
+        try:
+            return render(key, "ko", self.params)
+        except (KeyError, IndexError, ValueError):  # params that do not fit the template: show the English text
+            return self.message
 
     def to_json(self) -> dict[str, Any]:
         """The shape DESIGN.md's command line prints (`severity`, `row`, `column`, `message`)."""

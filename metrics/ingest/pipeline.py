@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from metrics.ingest import layout, readers, safety
-from metrics.ingest.model import IngestOptions, IngestResult, Issue
+from metrics.ingest.messages import make_issue
+from metrics.ingest.model import IngestOptions, IngestResult
 
 _log = logging.getLogger(__name__)
 
@@ -22,8 +23,8 @@ def ingest(data: bytes, filename: str, options: IngestOptions | None = None) -> 
         return _ingest(data, filename, options or IngestOptions())
     except Exception as exc:  # the last guard: a marketer never sees a traceback
         _log.exception("ingest failed on %s", filename)
-        message = f"{filename} could not be read ({type(exc).__name__}); nothing was changed. Try saving it again as .xlsx or .csv."
-        return IngestResult(file=filename, sources=[], issues=[Issue("error", message, file=filename, code="internal")])
+        issue = make_issue("error", "internal", file=filename, name=filename, error=type(exc).__name__)
+        return IngestResult(file=filename, sources=[], issues=[issue])
 
 
 def _ingest(data: bytes, filename: str, options: IngestOptions) -> IngestResult:
@@ -44,9 +45,11 @@ def ingest_path(path: str | Path, options: IngestOptions | None = None) -> Inges
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return IngestResult(path.name, [], [Issue("error", f"{path.name} could not be opened: {exc.strerror}.", file=path.name)])
+        issue = make_issue("error", "unopenable", file=path.name, name=path.name, reason=exc.strerror)
+        return IngestResult(path.name, [], [issue])
     if size > options.limits.max_bytes:
         limit_mb = options.limits.max_bytes // (1024 * 1024)
-        message = f"{path.name} is {size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB."
-        return IngestResult(path.name, [], [Issue("error", message, file=path.name, code="too_large")])
+        issue = make_issue("error", "too_large", file=path.name, name=path.name, size=f"{size / 1024 / 1024:.1f}",
+                           limit=limit_mb)
+        return IngestResult(path.name, [], [issue])
     return ingest(path.read_bytes(), path.name, options)

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
+from metrics.ingest.messages import make_issue
 from metrics.ingest.model import Issue, Limits, RawSheet
 from metrics.ingest.safety import OLE_MAGIC, ZIP_MAGIC, display_name, is_encrypted_xls
 
@@ -52,7 +53,7 @@ def read(data: bytes, filename: str, limits: Limits) -> tuple[list[RawSheet], li
     else:
         sheets, issues = read_text(data, name, limits)
     if not sheets and not any(i.severity == "error" for i in issues):
-        issues.append(Issue("error", f"{name} contains no cells with data.", file=name, code="no_data"))
+        issues.append(make_issue("error", "no_data", file=name, name=name))
     return sheets, issues
 
 
@@ -71,8 +72,7 @@ def read_workbook(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet
     except PasswordError:
         return [], [_encrypted(name)]
     except (CalamineError, ValueError, OSError) as exc:
-        return [], [Issue("error", f"{name} could not be read as an Excel workbook ({_reason(exc)}).", file=name,
-                          code="unreadable")]
+        return [], [make_issue("error", "unreadable", file=name, name=name, reason=_reason(exc))]
     sheets: list[RawSheet] = []
     issues: list[Issue] = []
     with workbook:
@@ -80,8 +80,8 @@ def read_workbook(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet
             try:
                 sheet = _read_calamine_sheet(workbook, meta.name, name, limits, issues)
             except (CalamineError, ValueError, OSError) as exc:
-                issues.append(Issue("error", f"{name}, sheet {meta.name}, could not be read ({_reason(exc)}).",
-                                    file=name, sheet=meta.name, code="unreadable"))
+                issues.append(make_issue("error", "unreadable.sheet", file=name, sheet=meta.name, name=name,
+                                         sheet_name=meta.name, reason=_reason(exc)))
                 continue
             if sheet is not None:
                 sheets.append(sheet)
@@ -99,9 +99,9 @@ def _read_calamine_sheet(workbook: object, sheet_name: str, name: str, limits: L
     rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
     del sheet
     if total_rows > limits.max_rows:
-        issues.append(Issue("warning", f"{name}, sheet {sheet_name}, has {total_rows:,} rows; only the first "
-                                       f"{limits.max_rows:,} were read.", file=name, sheet=sheet_name,
-                            rows_affected=total_rows - limits.max_rows, code="rows_truncated"))
+        issues.append(make_issue("warning", "rows_truncated", file=name, sheet=sheet_name,
+                                 rows_affected=total_rows - limits.max_rows, name=name, sheet_name=sheet_name,
+                                 total=f"{total_rows:,}", limit=f"{limits.max_rows:,}"))
     cells = pd.DataFrame(rows, dtype=object)
     del rows
     return RawSheet(name=sheet_name, cells=cells, merged=merged)
@@ -121,9 +121,9 @@ def read_text(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet], l
     issues: list[Issue] = []
     text, encoding, note = decode(data)
     if note:
-        issues.append(Issue("warning", f"{name}: {note}", file=name, code="encoding_guess"))
+        issues.append(make_issue("warning", "encoding_guess", file=name, name=name))  # the one note decode gives
     if not text or text.isspace():  # `not text.strip()` without copying a 50 MB string
-        return [], [Issue("error", f"{name} contains no data (only blank lines).", file=name, code="empty")]
+        return [], [make_issue("error", "empty.blank_lines", file=name, name=name)]
     suffix = PurePosixPath(name.lower()).suffix
     fmt = sniff(text[:_SAMPLE_CHARS], encoding, prefer_tab=suffix == ".tsv")
     counts = _field_counts_utf8(data, fmt) if fmt.encoding in ("utf-8", "utf-8-sig") else None
@@ -135,13 +135,12 @@ def read_text(data: bytes, name: str, limits: Limits) -> tuple[list[RawSheet], l
         return [], [refusal]
     issues.extend(ragged_issues(counts, name))
     if fmt.decimal == ",":
-        issues.append(Issue("info", f"{name} uses a comma as the decimal separator (as in 1.234,5); numbers will "
-                                    "be read that way.", file=name, code="decimal_comma"))
+        issues.append(make_issue("info", "decimal_comma", file=name, name=name))
     cells = _parse_text(data, text, fmt, width, limits)
     if len(counts) > limits.max_rows:
-        issues.append(Issue("warning", f"{name} has {len(counts):,} rows; only the first {limits.max_rows:,} were "
-                                       "read.", file=name, rows_affected=len(counts) - limits.max_rows,
-                            code="rows_truncated"))
+        issues.append(make_issue("warning", "rows_truncated.text", file=name,
+                                 rows_affected=len(counts) - limits.max_rows, name=name, total=f"{len(counts):,}",
+                                 limit=f"{limits.max_rows:,}"))
     return [RawSheet(name=None, cells=cells, decimal=fmt.decimal)], issues
 
 
@@ -265,26 +264,23 @@ def ragged_issues(counts: list[int] | np.ndarray, name: str) -> list[Issue]:
     ragged = [(int(i), int(counts[i])) for i in ragged_rows[: _MAX_ROW_ISSUES + 1]]
     issues = []
     for index, count in ragged[:_MAX_ROW_ISSUES]:
-        if count > expected:
-            fate = f"its {count - expected} extra cell(s) were kept in extra columns at the right"
-        else:
-            fate = "the missing cells were left empty at the right; check that its values are not shifted"
-        issues.append(Issue("warning", f"{name}, row {index + 1}, has {count} fields where most rows have "
-                                       f"{expected}; {fate}.", file=name, row=index + 1, code="ragged_row"))
+        key = "ragged_row" if count > expected else "ragged_row.short"
+        issues.append(make_issue("warning", key, file=name, row=index + 1, name=name, row_number=index + 1,
+                                 found=count, expected=expected, extra=count - expected))
     if len(ragged_rows) > _MAX_ROW_ISSUES:
         rest = len(ragged_rows) - _MAX_ROW_ISSUES
-        issues.append(Issue("warning", f"{name}: {rest:,} more rows do not have {expected} fields.", file=name,
-                            rows_affected=rest, code="ragged_row"))
+        issues.append(make_issue("warning", "ragged_row.more", file=name, rows_affected=rest, name=name,
+                                 rest=f"{rest:,}", expected=expected))
     return issues
 
 
 def _size_refusal(name: str, rows: int, width: int, limits: Limits) -> Issue | None:
     if width > limits.max_columns:
-        return Issue("error", f"{name} has a row with {width:,} fields; the limit is {limits.max_columns:,} columns.",
-                     file=name, code="too_many_columns")
+        return make_issue("error", "too_many_columns.text", file=name, name=name, width=f"{width:,}",
+                          limit=f"{limits.max_columns:,}")
     if min(rows, limits.max_rows) * width > limits.max_cells:
-        return Issue("error", f"{name} holds {rows:,} rows × {width:,} columns; the limit is {limits.max_cells:,} "
-                              "cells.", file=name, code="too_many_cells")
+        return make_issue("error", "too_many_cells.text", file=name, name=name, rows=f"{rows:,}", cols=f"{width:,}",
+                          limit=f"{limits.max_cells:,}")
     return None
 
 
@@ -331,8 +327,7 @@ def _pandas_csv(source: io.BytesIO | io.StringIO, fmt: TextFormat, width: int, e
 
 
 def _encrypted(name: str) -> Issue:
-    return Issue("error", f"{name} is password-protected; remove the password in Excel and upload it again.",
-                 file=name, code="encrypted")
+    return make_issue("error", "encrypted.short", file=name, name=name)
 
 
 def _reason(exc: Exception) -> str:

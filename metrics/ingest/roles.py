@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.ingest.messages import note_fields
 from metrics.ingest.model import RoleMatch, Severity
 from metrics.ingest.synonyms import (
     AMOUNT_WORDS,
@@ -49,6 +50,8 @@ class RoleNote:
     severity: Severity
     message: str
     column: str | None = None
+    template: str = ""  # MESSAGES key of `message` (metrics/ingest/messages.py), so it can be shown in Korean
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +168,14 @@ def assign_roles(
     blocked_roles: set[str] = set()
     for role, column in overrides:
         if role not in ALL_ROLES:
-            notes.append(RoleNote("warning", f"'{role}' is not a role Loopboard knows; the override was ignored."))
+            notes.append(_note(None, "override", role=role))
             continue
         if column == "":
             roles.pop(role, None)
             blocked_roles.add(role)
             continue
         if column not in table.columns:
-            notes.append(RoleNote("warning", f"Column '{column}' (set as {role}) is not in this table; ignored.", column))
+            notes.append(_note(column, "override.missing_column", column_name=column, role=role))
             continue
         roles = {r: c for r, c in roles.items() if c != column}
         roles[role] = column
@@ -208,6 +211,13 @@ def assign_roles(
         for c in table.columns
     ]
     return RoleAssignment(roles, matches, tuple(notes))
+
+
+def _note(column: str | None, key: str, /, **params: object) -> RoleNote:
+    """A warning about the overrides, its sentence from the message table (RoleNote has no code of its own)."""
+    fields = note_fields(key, **params)
+    del fields["code"]
+    return RoleNote("warning", column=column, **fields)  # type: ignore[arg-type]
 
 
 def _spread(values: pd.Series) -> float:

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from metrics.ingest.messages import Phrase, make_issue, phrase
 from metrics.ingest.model import Issue, Limits
 
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
@@ -51,22 +52,20 @@ def check(data: bytes, filename: str, limits: Limits) -> list[Issue]:
     suffix = PurePosixPath(name.lower()).suffix
     if suffix not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(sorted(ALLOWED_EXTENSIONS))
-        return [_error(name, "extension", f"{name} is not a spreadsheet this app reads (allowed: {allowed}).")]
+        return [_error(name, "extension", allowed=allowed)]
     if not data:
-        return [_error(name, "empty", f"{name} is empty (0 bytes).")]
+        return [_error(name, "empty")]
     if len(data) > limits.max_bytes:
         size_mb, limit_mb = len(data) / 1024 / 1024, limits.max_bytes // (1024 * 1024)
-        return [_error(name, "too_large", f"{name} is {size_mb:.1f} MB; the limit is {limit_mb} MB.")]
+        return [_error(name, "too_large", size=f"{size_mb:.1f}", limit=limit_mb)]
     if data.startswith(ZIP_MAGIC):
         return check_zip(data, name, limits)
     if data.startswith(OLE_MAGIC):
         return check_ole(data, name)
     if suffix in (".xlsx", ".xlsm"):
-        return [_error(name, "not_zip", f"{name} is not a valid Excel workbook: an .xlsx file is a zip package and "
-                                        "this one is not (was it renamed from another format?).")]
+        return [_error(name, "not_zip")]
     if _looks_like_html(data):
-        return [_error(name, "html_as_excel", f"{name} is a web page saved with a spreadsheet name; open it in Excel "
-                                              "and save it as .xlsx or .csv.")]
+        return [_error(name, "html_as_excel")]
     return check_text(data, name)
 
 
@@ -82,8 +81,7 @@ def check_text(data: bytes, name: str) -> list[Issue]:
         return []
     controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
     if b"\x00" in head or controls > max(1, len(head) // 100):
-        return [_error(name, "not_text", f"{name} does not contain text (it looks like binary data); "
-                                         "upload the original .xlsx or a CSV saved from your spreadsheet program.")]
+        return [_error(name, "not_text")]
     return []
 
 
@@ -111,13 +109,13 @@ def check_zip(data: bytes, name: str, limits: Limits) -> list[Issue]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return [_error(name, "corrupt", f"{name} is damaged: its zip structure cannot be read.")]
+        return [_error(name, "corrupt")]
     refusal = _zip_bounds(entries, len(data), name, limits)
     if refusal:
         return [refusal]
     names = {e.filename for e in entries}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        return [_error(name, "corrupt", f"{name} is a zip file but not an Excel workbook (no xl/workbook.xml).")]
+        return [_error(name, "corrupt.no_workbook")]
     issues: list[Issue] = []
     sheet_names = _sheet_names(archive)
     for entry in entries:
@@ -132,21 +130,19 @@ def check_zip(data: bytes, name: str, limits: Limits) -> list[Issue]:
 
 def _zip_bounds(entries: list[zipfile.ZipInfo], packed: int, name: str, limits: Limits) -> Issue | None:
     if len(entries) > limits.max_zip_entries:
-        return _error(name, "zip_entries", f"{name} holds {len(entries):,} files inside its zip package; "
-                                           f"the limit is {limits.max_zip_entries:,}.")
+        return _error(name, "zip_entries", entries=f"{len(entries):,}", limit=f"{limits.max_zip_entries:,}")
     if any(e.flag_bits & 0x1 for e in entries):
         return _encrypted(name)
     total = sum(e.file_size for e in entries)
     if total > limits.max_uncompressed_bytes:
-        return _error(name, "zip_bomb", f"{name} would unpack to {total / 1024 / 1024:,.0f} MB; the limit is "
-                                        f"{limits.max_uncompressed_bytes // (1024 * 1024)} MB.")
+        return _error(name, "zip_bomb", size=f"{total / 1024 / 1024:,.0f}",
+                      limit=limits.max_uncompressed_bytes // (1024 * 1024))
     worst = max(
         (e.file_size / max(e.compress_size, 1) for e in entries if e.file_size >= _RATIO_MIN_ENTRY), default=0.0
     )
     overall = total / max(packed, 1)
     if max(worst, overall if total >= _RATIO_MIN_ENTRY else 0.0) > limits.max_compression_ratio:
-        return _error(name, "zip_bomb", f"{name} is compressed {max(worst, overall):,.0f} to 1, far beyond any real "
-                                        "workbook (a zip bomb?); it was not opened.")
+        return _error(name, "zip_bomb.ratio", ratio=f"{max(worst, overall):,.0f}")
     return None
 
 
@@ -206,31 +202,31 @@ def column_number(letters: bytes | str) -> int:
 def _check_xml_entry(
     archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str, sheet: str | None, limits: Limits
 ) -> list[Issue]:
-    where = f"{name}, sheet {sheet}," if sheet else f"{name} ({entry.filename})"
+    where = (phrase("part.where_sheet", name=name, sheet_name=sheet) if sheet
+             else phrase("part.where_entry", name=name, entry=entry.filename))
     try:
         declared, prefixed = _read_head(archive, entry)
     except DefusedXmlException:
-        return [_error(name, "xml_entities", f"{where} contains XML entity declarations, which real workbooks never "
-                                             "have (an entity-expansion attack?); it was not opened.", sheet)]
+        return [_error(name, "xml_entities", sheet, where=where)]
     except (SyntaxError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        return [_error(name, "corrupt", f"{where} is damaged and cannot be read ({type(exc).__name__}).", sheet)]
+        return [_error(name, "corrupt.part", sheet, where=where, error=type(exc).__name__)]
     if not _is_worksheet(entry.filename):
         return []
     try:
         box = _scan_bounding_box(archive, entry, prefixed)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return [_error(name, "corrupt", f"{where} is damaged: its data does not match its zip checksum.", sheet)]
+        return [_error(name, "corrupt.checksum", sheet, where=where)]
     except DefusedXmlException:
-        return [_error(name, "xml_entities", f"{where} contains XML entity declarations; it was not opened.", sheet)]
+        return [_error(name, "xml_entities.short", sheet, where=where)]
     except SyntaxError:
-        return [_error(name, "corrupt", f"{where} is damaged: its XML is not well formed.", sheet)]
+        return [_error(name, "corrupt.xml", sheet, where=where)]
     refusal = _box_refusal(box, where, name, sheet, limits)
     if refusal:
         return [refusal]
     if declared and _exceeds(declared[0], declared[1], limits):
-        return [Issue("warning", f"{where} declares a size of {declared[0]:,} rows × {declared[1]:,} columns but its "
-                                 f"cells only reach {box.rows:,} × {box.cols:,}; only the real cells were read.",
-                      file=name, sheet=sheet, code="dimension_declared")]
+        return [make_issue("warning", "dimension_declared", file=name, sheet=sheet, where=where,
+                           rows=f"{declared[0]:,}", cols=f"{declared[1]:,}", real_rows=f"{box.rows:,}",
+                           real_cols=f"{box.cols:,}")]
     return []
 
 
@@ -238,17 +234,15 @@ def _exceeds(rows: int, cols: int, limits: Limits) -> bool:
     return rows > limits.max_rows or cols > limits.max_columns or rows * cols > limits.max_cells
 
 
-def _box_refusal(box: _BoundingBox, where: str, name: str, sheet: str | None, limits: Limits) -> Issue | None:
+def _box_refusal(box: _BoundingBox, where: Phrase, name: str, sheet: str | None, limits: Limits) -> Issue | None:
     if box.rows > limits.max_rows:
-        return _error(name, "too_many_rows", f"{where} reaches row {box.rows:,}; the limit is "
-                                             f"{limits.max_rows:,} rows.", sheet)
+        return _error(name, "too_many_rows", sheet, where=where, rows=f"{box.rows:,}", limit=f"{limits.max_rows:,}")
     if box.cols > limits.max_columns:
-        return _error(name, "too_many_columns", f"{where} reaches column {box.cols:,}; the limit is "
-                                                f"{limits.max_columns:,} columns.", sheet)
+        return _error(name, "too_many_columns", sheet, where=where, cols=f"{box.cols:,}",
+                      limit=f"{limits.max_columns:,}")
     if box.rows * box.cols > limits.max_cells:
-        return _error(name, "too_many_cells", f"{where} spans {box.rows:,} rows × {box.cols:,} columns "
-                                              f"= {box.rows * box.cols:,} cells; the limit is {limits.max_cells:,}.",
-                      sheet)
+        return _error(name, "too_many_cells", sheet, where=where, rows=f"{box.rows:,}", cols=f"{box.cols:,}",
+                      cells=f"{box.rows * box.cols:,}", limit=f"{limits.max_cells:,}")
     return None
 
 
@@ -393,9 +387,9 @@ def _looks_like_html(data: bytes) -> bool:
 
 
 def _encrypted(name: str) -> Issue:
-    return _error(name, "encrypted", f"{name} is password-protected; remove the password in Excel "
-                                     "(File → Info → Protect Workbook) and upload it again.")
+    return _error(name, "encrypted")
 
 
-def _error(name: str, code: str, message: str, sheet: str | None = None) -> Issue:
-    return Issue("error", message, file=name, sheet=sheet, code=code)
+def _error(name: str, key: str, sheet: str | None = None, **params: object) -> Issue:
+    """A refusal: the sentence comes from MESSAGES[key], filled with the file name and `params`."""
+    return make_issue("error", key, file=name, sheet=sheet, name=name, **params)

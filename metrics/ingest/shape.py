@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.ingest.messages import MESSAGES, Phrase, join_phrases, note_fields, phrase
 from metrics.ingest.model import Grain, RoleMatch, Severity
 from metrics.ingest.synonyms import ENTITY_FILE_WORDS, normalise
 from metrics.ingest.values import ValueKind, render_dates, render_numbers
@@ -31,6 +32,8 @@ class ShapeNote:
     row: int | None = None
     rows_affected: int = 1
     sheet: str | None = None
+    template: str = ""  # MESSAGES key of `message` (metrics/ingest/messages.py), so it can be shown in Korean
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class GrainGuess:
     grain: Grain
     entity: str | None
     reason: str
+    reason_ko: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +108,9 @@ def join_lookups(
             kinds[rename[c]] = lookup.kinds.get(c, "text")
         used.append(lookup.sheet)
         unmatched = int((table[key].notna() & ~matched.to_numpy()).sum())
-        message = (
-            f"Joined sheet '{lookup.sheet}' on '{key}' to add {', '.join(rename.values())}"
-            + (f"; {unmatched} rows have a {key} that sheet does not list." if unmatched else ".")
-        )
-        notes.append(ShapeNote("info", message, "lookup_join", key, sheet=lookup.sheet))
+        fields = note_fields("lookup_join.unmatched" if unmatched else "lookup_join", lookup=lookup.sheet, key=key,
+                             columns=", ".join(rename.values()), unmatched=unmatched)
+        notes.append(ShapeNote("info", column=key, sheet=lookup.sheet, **fields))
     return Joined(table, kinds, tuple(used), tuple(notes))
 
 
@@ -122,18 +124,21 @@ def _duplicate_keys(lookup: LookupTable, key: str, extra: list[str]) -> list[Sha
         if not differing:
             continue
         rows = lookup.rows[group.index.to_numpy()]
-        detail = "; ".join(
-            f"{c} " + " and ".join(f"{_show(v)} (row {r})" for v, r in zip(group[c], rows, strict=True))
-            for c in differing
-        )
+        detail = join_phrases([_differing(c, group[c], rows) for c in differing], "; ", "; ")
         first_row = int(rows[0])
         used = ", ".join(f"{c} {_show(group[c].iloc[0])}" for c in differing)
-        message = (
-            f"Sheet '{lookup.sheet}' lists {key} '{value}' {len(group)} times with different values ({detail}); "
-            f"the first one (row {first_row}: {used}) was used."
-        )
-        notes.append(ShapeNote("warning", message, "duplicate_key", key, first_row, len(group), lookup.sheet))
+        fields = note_fields("duplicate_key", lookup=lookup.sheet, key=key, value=value, count=len(group),
+                             detail=detail, first_row=first_row, used=used)
+        notes.append(ShapeNote("warning", column=key, row=first_row, rows_affected=len(group), sheet=lookup.sheet,
+                               **fields))
     return notes
+
+
+def _differing(column: str, values: pd.Series, rows: np.ndarray) -> Phrase:
+    """"price 1,000 (row 3) and 1,200 (row 7)": one column's clashing values, in both languages."""
+    parts = [phrase("part.duplicate_value", value=_show(v), row=r) for v, r in zip(values, rows, strict=True)]
+    joined = join_phrases(parts, *MESSAGES["part.and"])
+    return Phrase(f"{column} {joined.en}", f"{column} {joined.ko}")
 
 
 def _show(value: object) -> str:
@@ -174,10 +179,9 @@ def coerce_for_roles(
             updates[column] = _as_flag(series)
         if role in ("order_id", "customer_id", "lead_id") and series.isna().any():
             missing = int(series.isna().sum())
-            notes.append(ShapeNote(
-                "info", f"{missing} rows have no {role.replace('_', ' ')} in '{column}': they still count in totals, "
-                f"not in distinct {role.replace('_id', '')}s.", "missing_id", column, rows_affected=missing,
-            ))
+            key = {"order_id": "missing_id", "customer_id": "missing_id.customer", "lead_id": "missing_id.lead"}[role]
+            fields = note_fields(key, missing=missing, column_name=column)
+            notes.append(ShapeNote("info", column=column, rows_affected=missing, **fields))
     flags = [c for c, k in kinds.items() if k == "bool"]
     mapped = set(roles.values())
     for column, kind in kinds.items():
@@ -186,12 +190,7 @@ def coerce_for_roles(
         values = table[column].dropna()
         if len(values) and values.isin((0.0, 1.0)).all() and table[column].notna().all():
             updates[column] = _as_flag(table[column])
-            notes.append(ShapeNote(
-                "info",
-                f"{column} holds only 0 and 1 while other flags in this table are yes/no; read it as a yes/no flag.",
-                "zero_one_flag",
-                column,
-            ))
+            notes.append(ShapeNote("info", column=column, **note_fields("zero_one_flag", column_name=column)))
     return (table.assign(**updates) if updates else table), notes
 
 
@@ -203,30 +202,42 @@ def _as_flag(series: pd.Series) -> pd.Series:
 def guess_grain(table: pd.DataFrame, roles: dict[str, str], filename: str, wide: bool) -> GrainGuess:
     """line (order ids), entity (one row per customer, lead, deal or answer) or aggregate (counted measures)."""
     if wide:
-        return GrainGuess("aggregate", None, "a wide sheet, unpivoted to one value per row")
+        return _guess("aggregate", None, "wide")
     if "order_id" in roles:
-        return GrainGuess("line", None, f"'{roles['order_id']}' is an order id: one row per order line")
+        return _guess("line", None, "order_id", column_name=roles["order_id"])
     name = normalise(filename)
     headers = {normalise(c) for c in table.columns}
     counted = {"impressions", "clicks", "cost", "sessions", "visitors", "orders", "conversions"} & roles.keys()
     if counted:
-        return GrainGuess("aggregate", None, f"rows of counted measures ({', '.join(sorted(counted))})")
+        return _guess("aggregate", None, "counted", measures=", ".join(sorted(counted)))
     if "lead_id" in roles:
         if "wondate" in headers or any(w in name for w in ENTITY_FILE_WORDS["deal"]):
-            return GrainGuess("entity", "deal", "lead ids with a won date: one row per closed deal")
-        return GrainGuess("entity", "lead", "one row per lead (lead ids, first contact)")
+            return _guess("entity", "deal", "deal")
+        return _guess("entity", "lead", "lead")
     if "score" in roles and not (measure_roles(roles) - {"score"}):
-        return GrainGuess("entity", "answer", f"'{roles['score']}' holds 0–10 answers: one row per survey answer")
+        return _guess("entity", "answer", "answer", column_name=roles["score"])
     if "customer_id" in roles:
         ids = table[roles["customer_id"]].dropna()
         if len(ids) and ids.is_unique:
-            return GrainGuess("entity", "customer", "a different customer id on every row: one row per customer")
+            return _guess("entity", "customer", "unique_customer")
     if "churned" in roles:
-        return GrainGuess("entity", "customer", "a churn flag on every row: one row per customer")
+        return _guess("entity", "customer", "churn")
     for entity, words in ENTITY_FILE_WORDS.items():
         if any(w in name for w in words) and not measure_roles(roles):
-            return GrainGuess("entity", entity, f"the file name says one row is a {entity}")
-    return GrainGuess("aggregate", None, "rows of counted measures by date and dimensions")
+            return _guess("entity", entity, "file_name", entity=entity_phrase(entity))
+    return _guess("aggregate", None, "default")
+
+
+def _guess(grain: Grain, entity: str | None, reason: str, **params: object) -> GrainGuess:
+    """The reason comes from the message table, so the grain issue can be shown in English or Korean."""
+    said = phrase(f"part.grain_reason.{reason}", **params)
+    return GrainGuess(grain, entity, said.en, said.ko)
+
+
+def entity_phrase(entity: str) -> Phrase:
+    """What one row is ("deal"), in both languages; an entity without a Korean word keeps its English one."""
+    key = f"part.entity.{entity}"
+    return phrase(key) if key in MESSAGES else Phrase(entity, entity)
 
 
 def measure_roles(roles: dict[str, str]) -> set[str]:

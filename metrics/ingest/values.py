@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from metrics.ingest.messages import Phrase, note_fields, phrase
 from metrics.ingest.model import Severity
 from metrics.ingest.synonyms import BOOL_FALSE, BOOL_TRUE, MISSING_TOKENS
 
@@ -38,6 +39,8 @@ class Note:
     message: str
     code: str
     positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    template: str = ""  # MESSAGES key of `message` (metrics/ingest/messages.py), so it can be shown in Korean
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +341,7 @@ class DateParse:
     values: pd.Series
     order: Literal["dmy", "mdy"] | None = None
     order_reason: str = ""
+    order_reason_ko: str = ""
 
 
 def parse_dates(texts: pd.Series, order: Literal["dmy", "mdy"] | None = None) -> DateParse:
@@ -359,7 +363,7 @@ def parse_dates(texts: pd.Series, order: Literal["dmy", "mdy"] | None = None) ->
             parts["y"] = (2000 + pd.to_numeric(parts["y"], errors="coerce")).astype("string")
         result.loc[parts.index] = _assemble(parts).combine_first(result.loc[parts.index])
     todo = result.isna().to_numpy()[candidates]
-    chosen, reason = order, ""
+    chosen, reason = order, Phrase("", "")
     if todo.any():
         parts = s[todo].str.extract(_AB_YYYY)
         if parts["y"].notna().any():
@@ -368,7 +372,7 @@ def parse_dates(texts: pd.Series, order: Literal["dmy", "mdy"] | None = None) ->
             first, second = ("d", "m") if chosen == "dmy" else ("m", "d")
             parts = parts.rename(columns={"a": first, "b": second})
             result.loc[parts.index] = _assemble(parts).combine_first(result.loc[parts.index])
-    return DateParse(result, chosen if reason or order else None, reason)
+    return DateParse(result, chosen if reason.en or order else None, reason.en, reason.ko)
 
 
 def _date_candidates(texts: pd.Series) -> np.ndarray:
@@ -383,20 +387,22 @@ def _date_candidates(texts: pd.Series) -> np.ndarray:
     return np.flatnonzero([isinstance(v, str) and match(v) is not None for v in values])
 
 
-def _day_month_order(parts: pd.DataFrame) -> tuple[Literal["dmy", "mdy"], str]:
+def _day_month_order(parts: pd.DataFrame) -> tuple[Literal["dmy", "mdy"], Phrase]:
     """Looks at every value of the column: a first part above 12 proves day-first, a second part above 12 month-first."""
     found = parts.dropna(subset=["y"])
     a = pd.to_numeric(found["a"], errors="coerce")
     b = pd.to_numeric(found["b"], errors="coerce")
     if (a > 12).any():
         example = found.loc[(a > 12).idxmax()]
-        return "dmy", f"values such as {example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']} have a first part above 12"
+        shown = f"{example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']}"
+        return "dmy", phrase("part.date_reason.first_above_12", example=shown)
     if (b > 12).any():
         example = found.loc[(b > 12).idxmax()]
-        return "mdy", f"values such as {example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']} have a second part above 12"
+        shown = f"{example['a']}{example['sep']}{example['b']}{example['sep']}{example['y']}"
+        return "mdy", phrase("part.date_reason.second_above_12", example=shown)
     if (found["sep"] == "/").all():
-        return "mdy", "no value decides it, and slashes are the US habit"
-    return "dmy", "no value decides it, and dashes or dots are the European habit"
+        return "mdy", phrase("part.date_reason.slashes")
+    return "dmy", phrase("part.date_reason.dashes")
 
 
 def _assemble(parts: pd.DataFrame) -> pd.Series:
@@ -603,14 +609,14 @@ def _try_dates(
                     index=pd.RangeIndex(cells.n))
     notes: list[Note] = []
     if parsed.order is not None and from_strings.notna().any():
-        spelled = "day-month-year (DD-MM-YYYY)" if parsed.order == "dmy" else "month-day-year (MM/DD/YYYY)"
-        notes.append(Note("info", f"{name}: dates read as {spelled} because {parsed.order_reason}.", "day_first"
-                          if parsed.order == "dmy" else "month_first"))
+        key = "day_first" if parsed.order == "dmy" else "month_first"
+        reason = Phrase(parsed.order_reason, parsed.order_reason_ko or parsed.order_reason)
+        notes.append(Note("info", **note_fields(key, name=name, reason=reason)))
     if len(serials.dropna()):
-        notes.append(Note("info", f"{name}: {serials.notna().sum()} Excel date numbers read as dates.", "excel_serial"))
+        notes.append(Note("info", **note_fields("excel_serial", name=name, count=serials.notna().sum())))
     failed = _failed_positions(cells, out)
     if len(failed):
-        notes.append(_failure_note(name, "dates", cells, failed, "bad_date"))
+        notes.append(_failure_note(name, cells, failed, "bad_date"))
     return CleanColumn(out, "date", tuple(notes))
 
 
@@ -631,12 +637,12 @@ def _try_numbers(cells: _Cells, uniques: pd.Series, codes: np.ndarray, name: str
     notes: list[Note] = []
     failed = _failed_positions(cells, out)
     if len(failed):
-        notes.append(_failure_note(name, "numbers", cells, failed, "bad_number"))
+        notes.append(_failure_note(name, cells, failed, "bad_number"))
     if len(cells.tokens):
         shown = ", ".join(repr(t) for t in cells.tokens.unique()[:3])
         notes.append(Note(
-            "info", f"{name}: {len(cells.tokens)} cell(s) written as {shown} read as no value (missing).",
-            "missing_token", cells.tokens.index.to_numpy(dtype=np.int64),
+            "info", positions=cells.tokens.index.to_numpy(dtype=np.int64),
+            **note_fields("missing_token", name=name, count=len(cells.tokens), shown=shown),
         ))
     return CleanColumn(out, "number", tuple(notes))
 
@@ -661,7 +667,7 @@ def _failed_positions(cells: _Cells, out: pd.Series) -> np.ndarray:
     return np.sort(filled[missing[filled]])
 
 
-def _failure_note(name: str, what: str, cells: _Cells, failed: np.ndarray, code: str) -> Note:
+def _failure_note(name: str, cells: _Cells, failed: np.ndarray, code: str) -> Note:
     text = as_text(cells)
     examples: list[str] = []
     for pos in failed[:50]:
@@ -671,8 +677,8 @@ def _failure_note(name: str, what: str, cells: _Cells, failed: np.ndarray, code:
             examples.append(shown)
         if len(examples) == 3:
             break
-    message = f"{name}: {len(failed)} cell(s) could not be read as {what} (e.g. {', '.join(examples)}) and are treated as missing."
-    return Note("warning", message, code, failed)
+    return Note("warning", positions=failed,
+                **note_fields(code, name=name, count=len(failed), examples=", ".join(examples)))
 
 
 def _text_column(cells: _Cells, name: str, id_like: bool) -> CleanColumn:
@@ -683,18 +689,9 @@ def _text_column(cells: _Cells, name: str, id_like: bool) -> CleanColumn:
         positions = np.sort(np.concatenate([cells.numbers.index, cells.dates.index]).astype(np.int64))
         if non_text > cells.n_strings:
             example = cells.string_uniques.iloc[cells.string_codes[0]]
-            notes.append(Note(
-                "info",
-                f"{name} mixes numbers and codes such as {example!r}: kept as text (numbers written without decimals).",
-                "mixed_id",
-            ))
+            notes.append(Note("info", **note_fields("mixed_id", name=name, example=repr(example))))
         elif id_like or len(cells.dates):
             shown = ", ".join(out.iloc[positions[:3]].tolist())
-            notes.append(Note(
-                "warning",
-                f"{name}: {non_text} value(s) look changed by Excel into numbers or dates (e.g. {shown}); kept as text, "
-                "check them in the original file.",
-                "mangled_id",
-                positions,
-            ))
+            notes.append(Note("warning", positions=positions,
+                              **note_fields("mangled_id", name=name, count=non_text, shown=shown)))
     return CleanColumn(out, "text", tuple(notes))

@@ -72,3 +72,12 @@ def test_files_survive_a_new_session(make_app) -> None:
     second = make_app("pages/data.py").run()
     no_exceptions(second)
     assert {m.label: m.value for m in second.metric}["Rows used"] == "1"
+
+
+def test_the_korean_data_page_shows_issues_in_korean(make_app) -> None:
+    app = make_app("pages/data.py", language="ko").run()
+    app.button(key="data_sample_online_shop").click().run()
+    no_exceptions(app)
+    messages = " ".join(_table_texts(app))
+    assert "합계가 두 번 더해지지 않도록 합계·소계 행" in messages, messages[:2000]
+    assert "total or subtotal" not in messages

@@ -35,3 +35,21 @@ def test_issue_table_puts_errors_first_and_leaves_unknown_rows_blank(monkeypatch
     assert list(frame["Level"]) == ["error", "warning", "note"]
     assert list(frame["Row"]) == ["", "490", ""]
     assert list(frame["Rows affected"]) == [1, 11, 1]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "2 total or subtotal row(s) (합계/소계/Total) set aside so sums are not doubled (rows 9, 12)."),
+        ("ko", "합계가 두 번 더해지지 않도록 합계·소계 행 2개를 따로 뺐습니다(9, 12행)."),
+    ],
+)
+def test_issue_table_speaks_the_ui_language(monkeypatch: pytest.MonkeyPatch, language: str, expected: str) -> None:
+    from metrics.ingest.messages import make_issue
+
+    monkeypatch.setattr(tables.state, "language", lambda: language)
+    monkeypatch.setattr("ui.i18n.state.language", lambda: language)
+    issue = make_issue("info", "total_row", file="a.xlsx", sheet="S", row=9, rows_affected=2, count=2, rows="9, 12")
+    frame = tables.issues_frame([issue])
+    header = {"en": "What we found", "ko": "내용"}[language]
+    assert list(frame[header]) == [expected]
