@@ -503,7 +503,8 @@ def clean_table(table: SheetTable, filename: str) -> _Typed:
         for note in cleaned.notes:
             positions = note.positions
             rows = table.rows[positions] if len(positions) else np.empty(0, dtype=np.int64)
-            sheet = str(table.row_sheets[positions[0]]) if len(positions) else None
+            first_sheet = table.row_sheets[positions[0]] if len(positions) else None
+            sheet = None if first_sheet is None else str(first_sheet)  # a CSV has no sheet, not one named "None"
             if len(rows) and note.severity == "warning":
                 shown = ", ".join(str(r) for r in sorted(set(rows.tolist()))[:5])
                 fields = note_fields(f"{note.template}.rows", **dict(note.params), first_rows=shown)

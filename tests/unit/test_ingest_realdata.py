@@ -241,3 +241,11 @@ def test_korean_sales_workbook(realdata: Path) -> None:
     assert duplicate.severity == "warning"
     assert source.roles["region"] == "지역"
     assert any(i.code == "lookup_join" and "거래처" in i.message for i in issues)
+
+
+def test_no_issue_of_a_csv_names_a_sheet(realdata) -> None:
+    """A CSV has no sheets; an issue must not say sheet "None" (the KOSIS file's missing-value note did)."""
+    from metrics.ingest import ingest_path
+
+    result = ingest_path(realdata / "korean_kosis" / "국가_대륙_별_상품군별_온라인쇼핑_해외직접판매액_202002.csv")
+    assert {issue.sheet for issue in result.all_issues()} == {None}
