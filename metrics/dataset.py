@@ -86,11 +86,20 @@ class Dataset:
 
     def common_end(self) -> date | None:
         """The last date every dated fact reaches: beyond it, some file has no rows yet (e.g. leads stop in May while
-        deals run on), so a period after it would compare stages that are not both there."""
-        ends = [
-            f.frame["date"].max() for f in self.facts if "date" in f.frame.columns and f.frame["date"].notna().any()
+        deals run on), so a period after it would compare stages that are not both there.
+
+        Files that never overlap in time (a 2019 statistics export beside 2020 sales) share no such date; then the
+        latest date of all is the sensible place to start.
+        """
+        spans = [
+            (f.frame["date"].min(), f.frame["date"].max())
+            for f in self.facts
+            if "date" in f.frame.columns and f.frame["date"].notna().any()
         ]
-        return min(ends).date() if ends else None
+        if not spans:
+            return None
+        latest_start, earliest_end = max(s for s, _ in spans), min(e for _, e in spans)
+        return (earliest_end if latest_start <= earliest_end else max(e for _, e in spans)).date()
 
     def between(self, start: date | None, end: date | None) -> Dataset:
         """Rows dated within [start, end] (inclusive). Facts without a date column are kept whole."""

@@ -25,3 +25,9 @@ def test_common_end_is_the_last_date_every_file_reaches() -> None:
 
 def test_common_end_without_dates_is_none() -> None:
     assert Dataset((Fact("u", "entity", pd.DataFrame({"lead_id": ["x"]}), "lead"),)).common_end() is None
+
+
+def test_files_that_never_overlap_start_from_the_latest_date() -> None:
+    statistics = _fact("s", ["2014-01-01", "2019-10-01"])
+    sales = _fact("o", ["2020-01-02", "2020-06-30"])
+    assert Dataset((statistics, sales)).common_end() == date(2020, 6, 30)
