@@ -11,7 +11,7 @@ from ui import actions, state
 from ui.data import LoadedSource, load_file, options_from_key, workspace_files
 from ui.i18n import pick, t
 from ui.tables import grain_text, issues_frame, roles_frame, set_aside_frame, severity_counts
-from ui.widgets import plain
+from ui.widgets import plain, table
 
 PREVIEW_ROWS = 50
 UPLOAD_TYPES = ["xlsx", "xlsm", "xls", "csv", "tsv", "txt"]
@@ -75,7 +75,7 @@ def source_panel(item: LoadedSource, source: Source, index: int) -> None:
                 args=(workspace, item.source_id, item.options_key, state.HEADER_ROW_PREFIX + widget_id),
             )
         st.markdown(f"**{t('data.roles')}**")
-        st.dataframe(
+        table(
             roles_frame(source), hide_index=True, width="stretch",
             column_config={t("data.col.confidence"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")},
         )
@@ -86,11 +86,11 @@ def source_panel(item: LoadedSource, source: Source, index: int) -> None:
             st.button(t("data.remove"), key=state.REMOVE_PREFIX + widget_id, on_click=actions.remove_file,
                       args=(workspace, item.source_id, item.filename), icon=":material/delete:")
         with st.expander(t("data.preview", n=PREVIEW_ROWS)):
-            st.dataframe(source.table.head(PREVIEW_ROWS), hide_index=True, width="stretch")
+            table(source.table.head(PREVIEW_ROWS), hide_index=True, width="stretch")
         aside = set_aside_frame(source)
         if not aside.empty:
             with st.expander(f"{t('data.set_aside')} ({len(aside):,})"):
-                st.dataframe(aside.head(500), hide_index=True, width="stretch")
+                table(aside.head(500), hide_index=True, width="stretch")
 
 
 def override_form(item: LoadedSource, source: Source, widget_id: str) -> None:
@@ -120,7 +120,7 @@ all_issues = [issue for item in loaded for issue in item.result.all_issues()]
 st.subheader(t("data.issues"))
 if all_issues:
     st.caption(t("data.issues_count", **{f"{k}s": v for k, v in severity_counts(all_issues).items()}))
-    st.dataframe(
+    table(
         issues_frame(all_issues), hide_index=True, width="stretch",
         column_config={t("data.col.message"): st.column_config.TextColumn(width="large")},
     )

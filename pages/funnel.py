@@ -13,7 +13,7 @@ from ui.funnel_actions import leak_targets, step_targets
 from ui.funnel_inputs import choose_stages, targets_editor, whatif_inputs
 from ui.i18n import t
 from ui.period import period_key, pick_period
-from ui.widgets import plain
+from ui.widgets import plain, table
 
 state.init_state()
 workspace = state.workspace()
@@ -69,7 +69,7 @@ with st.container(horizontal=True):
     for label, value, delta in tables.headline(current, comparison):
         st.metric(label, value, delta, border=True)
 st.altair_chart(charts.funnel_bars(tables.bars_frame(current), t("funnel.col.count")), width="stretch")
-st.dataframe(tables.funnel_table(current, comparison), hide_index=True, width="stretch")
+table(tables.funnel_table(current, comparison), hide_index=True, width="stretch")
 if over := tables.over_100(current):
     st.caption(t("funnel.over_100", stages=plain(", ".join(over))))
 
@@ -93,7 +93,7 @@ if chosen == "segments" and dimension:
     chart_frame = tables.segment_chart_frame(split)
     if not chart_frame.empty:
         st.altair_chart(charts.segment_rates(chart_frame, t("funnel.rate_axis"), t("funnel.small_axis")), width="stretch")
-    st.dataframe(tables.breakdown_table(split), hide_index=True, width="stretch")
+    table(tables.breakdown_table(split), hide_index=True, width="stretch")
 elif chosen == "leaks":
     st.caption(t("funnel.leaks_intro", n=MIN_COUNT))
     scopes = {"": t("funnel.leaks_whole"), **({dimension: role_label(dimension, language)} if dimension else {})}
@@ -105,7 +105,7 @@ elif chosen == "leaks":
     if leaks is None or leaks.frame.empty:
         st.success(t("funnel.leaks_none"))
     else:
-        st.dataframe(tables.leaks_table(leaks, labels, scope), hide_index=True, width="stretch")
+        table(tables.leaks_table(leaks, labels, scope), hide_index=True, width="stretch")
     state.show_flashes()
     with st.expander(t("funnel.targets"), icon=":material/flag:", expanded=bool(targets)):
         targets_editor(workspace, current, saved_targets)
@@ -120,7 +120,7 @@ elif chosen == "whatif":
                   f"{result.delta_orders:+,.1f}" if result.delta_orders else None, border=True)
         st.metric(t("funnel.whatif.revenue"), fmt.currency(result.revenue),
                   fmt.currency(result.delta_revenue) if result.delta_revenue else None, border=True)
-    st.dataframe(tables.whatif_table(result), hide_index=True, width="stretch")
+    table(tables.whatif_table(result), hide_index=True, width="stretch")
 elif chosen == "trend":
     grain = period.grain if period is not None and period.grain in ("week", "month") else "month"
     st.caption(t("funnel.trend_intro", grain=t(f"period.{grain}")))

@@ -13,7 +13,7 @@ from ui.format import by_unit, currency
 from ui.i18n import pick, t
 from ui.kpi_actions import Selection
 from ui.period import period_key, pick_period
-from ui.widgets import plain
+from ui.widgets import plain, table
 
 VIEWS = ("tree", "table", "targets", "drivers", "custom")
 CARDS_PER_ROW = 3
@@ -98,9 +98,9 @@ def drivers(ref: compute.DataRef, period_id: str) -> None:
     st.altair_chart(charts.revenue_waterfall(show.driver_steps(view), t("kpi.drivers.amount")), width="stretch")
     if not view.traffic_measured:
         st.caption(t("kpi.drivers_no_traffic"))
-    if not (table := show.driver_table(view)).empty:
+    if not (by_channel := show.driver_table(view)).empty:
         st.markdown(f"#### {t('kpi.drivers.by_channel')}")
-        st.dataframe(table, hide_index=True, width="stretch")
+        table(by_channel, hide_index=True, width="stretch")
 
 
 if goal_id is None or goal_id not in {g.id for g in catalog.goals}:
@@ -130,7 +130,7 @@ if view is None:
 elif choice == "tree":
     tree(view, tracked, grain)
 elif choice == "table":
-    st.dataframe(show.pool_table(view, tracked, grain), hide_index=True, width="stretch")
+    table(show.pool_table(view, tracked, grain), hide_index=True, width="stretch")
 elif choice == "targets":
     kpi_forms.targets(workspace, goal_id, view, selections, grain)
 elif choice == "drivers":

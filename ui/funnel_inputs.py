@@ -18,6 +18,7 @@ from ui import state
 from ui.compute import FunnelStages
 from ui.funnel_actions import DrawnStep, StepTarget, save_step_targets
 from ui.i18n import t
+from ui.widgets import export_safe
 
 
 def choose_stages(workspace: str, stages: FunnelStages) -> FunnelSpec:
@@ -121,7 +122,7 @@ def targets_editor(workspace: str, result: FunnelResult, saved: Sequence[StepTar
         "target": [target.rate * 100 if target else None for _, _, target in steps],
     }).astype({"now": "float64", "target": "float64"})
     with st.form("funnel_targets_form", border=False):
-        st.data_editor(frame, key=state.FUNNEL_TARGETS_EDITOR, hide_index=True, width="stretch",
+        st.data_editor(export_safe(frame), key=state.FUNNEL_TARGETS_EDITOR, hide_index=True, width="stretch",
                        disabled=["step", "now"], column_config={
                            "step": t("funnel.col.step"),
                            "now": st.column_config.NumberColumn(t("funnel.col.now"), format="%.1f%%"),

@@ -12,7 +12,7 @@ from ui import kpi_tables as show
 from ui.compute import PoolView
 from ui.i18n import t
 from ui.kpi_actions import Selection
-from ui.widgets import plain
+from ui.widgets import export_safe, plain, table
 
 
 def targets(workspace: str, goal_id: str, view: PoolView, selections: list[Selection], grain: str) -> None:
@@ -25,7 +25,7 @@ def targets(workspace: str, goal_id: str, view: PoolView, selections: list[Selec
     st.session_state[state.KPI_TARGET_ROWS] = drawn
     kinds, periods = kpi_actions.KINDS, kpi_actions.TARGET_PERIODS
     with st.form("kpi_targets_form", border=False):
-        st.data_editor(frame, key=state.KPI_TARGETS_EDITOR, hide_index=True, width="stretch",
+        st.data_editor(export_safe(frame), key=state.KPI_TARGETS_EDITOR, hide_index=True, width="stretch",
                        disabled=["kpi", "now", "status"], column_config={
                            "kpi": t("kpi.col.kpi"), "now": t("kpi.col.now"), "status": t("kpi.col.status"),
                            "kind": st.column_config.SelectboxColumn(t("kpi.col.kind"), options=kinds, required=True,
@@ -45,7 +45,7 @@ def custom(workspace: str, view: PoolView, roles: frozenset[str]) -> None:
         st.caption(t("kpi.custom_names_help"))
         names = pd.DataFrame([{t("kpi.col.name_to_type"): r, t("kpi.col.means"): role_label(r, state.language()),
                                t("kpi.col.your_column"): view.columns.get(r, "")} for r in sorted(roles)])
-        st.dataframe(names, hide_index=True, width="stretch")
+        table(names, hide_index=True, width="stretch")
     with st.form("kpi_custom_form"):
         with st.container(horizontal=True):
             st.text_input(t("kpi.custom.name"), key=state.KPI_CUSTOM_NAME, max_chars=200)

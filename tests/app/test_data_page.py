@@ -81,3 +81,27 @@ def test_the_korean_data_page_shows_issues_in_korean(make_app) -> None:
     messages = " ".join(_table_texts(app))
     assert "합계가 두 번 더해지지 않도록 합계·소계 행" in messages, messages[:2000]
     assert "total or subtotal" not in messages
+
+
+def test_hostile_text_is_shown_inert(make_app) -> None:
+    """A file name with Markdown/HTML and cells that are spreadsheet formulas: shown as text, formulas neutralised."""
+    csv = "date,channel,revenue\n2026-10-01,=HYPERLINK(\"http://x\"),-120\n2026-10-02,검색광고,300\n"
+    name = "<img src=x onerror=alert(1)>[link](http://x).csv"
+    app = make_app("pages/data.py").run()
+    app.file_uploader(key="data_uploader").set_value((name, csv.encode(), "text/csv")).run()
+    no_exceptions(app)
+    heading = next(m.value for m in app.markdown if m.value.startswith("#### "))
+    assert "\\<img" in heading and "\\[link\\]" in heading  # escaped, so neither HTML nor a link
+    preview = next(f.value for f in app.dataframe if "channel" in f.value.columns)
+    assert preview["channel"].tolist() == ["'=HYPERLINK(\"http://x\")", "검색광고"]
+    assert preview["revenue"].tolist() == [-120.0, 300.0]
+
+
+def test_no_page_renders_html() -> None:
+    """unsafe_allow_html and st.html would let user text become HTML; nothing in the app may use them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.glob("pages/*.py"), *root.glob("ui/*.py"), root / "app.py"]
+    offenders = [p.name for p in sources if "unsafe_allow_html=True" in p.read_text() or "st.html(" in p.read_text()]
+    assert offenders == []

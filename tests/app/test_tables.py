@@ -53,3 +53,40 @@ def test_issue_table_speaks_the_ui_language(monkeypatch: pytest.MonkeyPatch, lan
     frame = tables.issues_frame([issue])
     header = {"en": "What we found", "ko": "내용"}[language]
     assert list(frame[header]) == [expected]
+
+
+class TestExportSafe:
+    """Every on-screen table can be downloaded as CSV, so formula triggers in user text are neutralised."""
+
+    @pytest.mark.parametrize(
+        ("cell", "shown"),
+        [
+            ("=HYPERLINK(\"http://x\",\"click\")", "'=HYPERLINK(\"http://x\",\"click\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("-2+3", "'-2+3"),
+            ("\tSUM(1)", "'\tSUM(1)"),
+            ("-2.0 pp", "-2.0 pp"),
+            ("-₩1,200", "-₩1,200"),
+            ("+12.5%", "+12.5%"),
+            ("-", "-"),
+            ("검색광고", "검색광고"),
+            (-3.5, -3.5),
+        ],
+    )
+    def test_cells(self, cell: object, shown: object) -> None:
+        from ui.widgets import export_safe_text
+
+        assert export_safe_text(cell) == shown
+
+    def test_frames_keep_numbers_and_neutralise_headers(self) -> None:
+        import pandas as pd
+
+        from ui.widgets import export_safe
+
+        frame = pd.DataFrame({"=evil": ["=1+1", "ok"], "amount": [-5.0, 3.0]})
+        safe = export_safe(frame)
+        assert list(safe.columns) == ["'=evil", "amount"]
+        assert safe["'=evil"].tolist() == ["'=1+1", "ok"]
+        assert safe["amount"].tolist() == [-5.0, 3.0] and safe["amount"].dtype == float
+        assert frame.columns[0] == "=evil"  # the caller's frame is not modified
