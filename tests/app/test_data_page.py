@@ -105,3 +105,21 @@ def test_no_page_renders_html() -> None:
     sources = [*root.glob("pages/*.py"), *root.glob("ui/*.py"), root / "app.py"]
     offenders = [p.name for p in sources if "unsafe_allow_html=True" in p.read_text() or "st.html(" in p.read_text()]
     assert offenders == []
+
+
+def test_the_shop_samples_roles_and_issues_match_the_golden_file(make_app) -> None:
+    """What the Data page tells a marketer about the shop sample: each column's meaning and every issue."""
+    from tests.goldens import assert_matches_golden
+
+    app = make_app("pages/data.py").run()
+    app.button(key="data_sample_online_shop").click().run()
+    no_exceptions(app)
+    frames = [f.value for f in app.dataframe]
+    roles = [f for f in frames if "Means" in f.columns and "Why" in f.columns]
+    issues = next(f for f in frames if "What we found" in f.columns)
+    assert_matches_golden("data_online_shop", {
+        "roles": [r.drop(columns="Confidence").to_dict("records") for r in roles],
+        "confidence": [r["Confidence"].round(2).tolist() for r in roles],
+        "issues": issues.to_dict("records"),
+        "metrics": [[m.label, m.value] for m in app.metric],
+    })

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
@@ -24,9 +23,8 @@ from sample_data.make_samples import ensure_samples
 from store import engine as store_engine
 from store import repo
 from tests.app.conftest import no_exceptions
+from tests.goldens import assert_matches_golden
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
-UPDATE_GOLDEN = os.environ.get("LOOPBOARD_UPDATE_GOLDEN") == "1"
 # The default funnel is one nested journey: in the shop sample clicks < sessions (organic visits never clicked
 # an ad) and sign-ups < carts, so those two side branches are left out (the first test checks that premise).
 SHOP_STAGES_EN = ["Impressions", "Sessions", "Add to cart", "Orders", "Repeat orders"]
@@ -294,12 +292,7 @@ def test_funnel_table_matches_golden(make_app, sample_id: str) -> None:
     if sample_id == "b2b_leads":
         map_deal_value_to_revenue(make_app)
     table = stage_table(open_funnel(make_app))
-    path = GOLDEN / f"funnel_{sample_id}.json"
-    if UPDATE_GOLDEN or not path.exists():
-        path.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        if not UPDATE_GOLDEN:
-            pytest.fail(f"{path.name} was missing and has been written; check it by hand and rerun")
-    assert table == json.loads(path.read_text(encoding="utf-8"))
+    assert_matches_golden(f"funnel_{sample_id}", table)
 
 
 # ------------------------------------------------------------------ step targets

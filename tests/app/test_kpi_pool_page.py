@@ -8,7 +8,6 @@ Golden files: set LOOPBOARD_UPDATE_GOLDEN=1 to rewrite them, then read the diff 
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from collections import defaultdict
 from datetime import datetime
@@ -21,6 +20,7 @@ from sample_data.make_samples import ensure_samples
 from store import engine as store_engine
 from store import repo
 from tests.app.conftest import REPO_ROOT, no_exceptions
+from tests.goldens import assert_matches_golden
 
 PAGE = "pages/kpi_pool.py"
 GOAL = "grow_online_revenue"
@@ -263,11 +263,7 @@ def test_the_kpi_table_of_the_shop_sample_matches_the_golden_file(shop_app) -> N
     app.segmented_control(key="period_grain__widget").set_value("all").run()
     view(app, "table")
     records = json.loads(app.dataframe[0].value.to_json(orient="records", force_ascii=False))
-    if os.environ.get("LOOPBOARD_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert GOLDEN.exists(), "run with LOOPBOARD_UPDATE_GOLDEN=1 once, then check the file by hand"
-    assert records == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert_matches_golden("kpi_pool_online_shop", records)
 
 
 def test_the_golden_revenue_agrees_with_the_workbook() -> None:
