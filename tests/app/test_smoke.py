@@ -18,10 +18,13 @@ def test_page_runs_empty(make_app, page: str, language: str) -> None:
     no_exceptions(app)
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("sample_id", ["online_shop", "subscription", "b2b_leads"])
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_with_the_shop_sample(make_app, page: str) -> None:
-    app = make_app().run()
-    app.button(key="data_sample_online_shop").click().run()
+def test_page_runs_with_each_sample(make_app, page: str, sample_id: str, language: str) -> None:
+    app = make_app(language=language).run()
+    app.button(key=f"data_sample_{sample_id}").click().run()
     no_exceptions(app)
     app.switch_page(page).run()
     no_exceptions(app)
+    assert not app.error, [e.value for e in app.error]
