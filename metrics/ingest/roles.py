@@ -139,6 +139,8 @@ def _fits(role: str, kind: ValueKind, values: pd.Series) -> tuple[bool, float, s
                 return kind == "date", 0.0, "dates"
             if role in ID_ROLES:
                 return kind in ("text", "number"), 0.0, "ids"
+            if role == "status" and kind == "bool":
+                return True, 0.0, "yes/no values"
             return kind in ("text", "number"), (-0.1 if kind == "number" else 0.0), "labels"
     return False, 0.0, ""
 

@@ -67,7 +67,11 @@ _STRONG: Final[dict[str, tuple[str, ...]]] = {
         "세그먼트", "고객등급", "회원등급", "등급", "고객유형", "고객구분", "카테고리", "분류", "segment", "customer segment",
         "tier", "business_segment", "category", "plan", "연령대", "age group",
     ),
-    "status": ("상태", "주문상태", "결제상태", "처리상태", "status", "order status", "deal stage", "stage"),
+    "status": (
+        "상태", "주문상태", "결제상태", "처리상태", "status", "order status", "deal stage", "stage",
+        # a yes/no activation flag is the status the first-login KPI reads (DESIGN has no separate role for it)
+        "첫로그인", "첫 로그인", "첫로그인여부", "로그인여부", "first_login", "first login", "logged_in", "activated",
+    ),
     "impressions": ("노출", "노출수", "노출량", "impressions", "impression", "impr", "imps"),
     "clicks": ("클릭", "클릭수", "clicks", "click", "link clicks"),
     "cost": (

@@ -422,3 +422,22 @@ def test_organic_share_falls_back_to_a_korean_channel_column() -> None:
     frame = pd.DataFrame({"channel": ["검색광고", "자연유입", "SNS광고", "자연유입"], "sessions": [100.0, 40.0, 50.0, 10.0]})
     value = evaluate("organic_session_share", Dataset((Fact("daily.xlsx", "aggregate", frame),)))
     assert value.value == pytest.approx((40 + 10) / 200)
+
+
+def test_first_login_rate_reads_a_yes_no_first_login_column(tmp_path) -> None:
+    """The subscription sample's 첫로그인 (Y/N) column is the status the first-login KPI counts."""
+    import csv
+
+    from metrics.dataset import Dataset
+    from metrics.ingest import ingest_path
+    from metrics.kpi import evaluate
+    from sample_data.make_samples import ensure_samples
+
+    path = next(p for p in ensure_samples()["subscription"] if p.suffix == ".csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = sum(row["첫로그인"] == "Y" for row in rows) / len(rows)
+    result = ingest_path(path)
+    assert result.sources[0].roles["status"] == "첫로그인"
+    value = evaluate("first_login_rate", Dataset.from_sources(result.sources))
+    assert value.value == pytest.approx(expected, rel=1e-9)
