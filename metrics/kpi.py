@@ -17,6 +17,7 @@ go down; within 10 % of the target (on the wrong side) is "at_risk", further is 
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,6 +57,7 @@ from metrics.expr import (
 TargetStatus = Literal["on_track", "at_risk", "off_track"]
 #: The at-risk band: within this fraction of the target, on the wrong side.
 AT_RISK_BAND = 0.10
+_SEPARATORS = re.compile(r"[\s_\-]+")
 _TRUTHY = frozenset({"yes", "y", "true", "t", "1", "1.0", "예", "네", "o", "churned"})
 _GRAIN_RANK = {"line": 0, "aggregate": 1, "entity": 2}
 
@@ -260,9 +262,10 @@ def missing_sentence(missing: Sequence[str], lang: str = "en") -> str:
     nouns = [_ROLE_NOUNS.get(r, (r.replace("_", " "), r))[1 if lang == "ko" else 0] for r in missing]
     if lang == "ko":
         return f"이 지표를 측정하려면 {', '.join(nouns)} 열을 추가하세요"
-    listed = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " and " + nouns[-1]
-    article = "an" if listed[0] in "aeiou" else "a"
-    return f"add {article} {listed} column{'s' if len(nouns) > 1 else ''} to measure this"
+    if len(nouns) == 1:
+        article = "an" if nouns[0][0] in "aeiou" else "a"
+        return f"add {article} {nouns[0]} column to measure this"
+    return f"add {', '.join(nouns[:-1])} and {nouns[-1]} columns to measure this"
 
 
 def _tag_sentence(tags: Sequence[Sequence[str]], lang: str) -> str:
@@ -382,12 +385,13 @@ class _FactData:
         return cached
 
     def _text_lookup(self, role: str, test: Any) -> np.ndarray:
-        """Applies `test` to each distinct value as trimmed, case-folded text, then spreads it over the rows."""
+        """Applies `test` to each distinct value as trimmed, case-folded text with spaces, underscores and hyphens
+        read alike ("Organic Search" = "organic_search"), then spreads it over the rows."""
         codes, labels = self._factorised(role)
         if pd.api.types.is_numeric_dtype(labels):
             text = pd.Series([_plain_number(v) for v in labels], dtype="string")
         else:
-            text = labels.astype("string").str.strip().str.casefold()
+            text = labels.astype("string").str.strip().str.casefold().str.replace(_SEPARATORS.pattern, " ", regex=True)
         hits = np.asarray(test(text).to_numpy(dtype=bool, na_value=False), dtype=bool)
         return np.append(hits, False)[codes]  # code −1 reads the appended False
 
@@ -428,7 +432,7 @@ class _FactData:
             wanted = truthy if value else known & ~truthy
             return wanted if op == "==" else (known & ~wanted) if op == "!=" else np.zeros(self.n, dtype=bool)
         if isinstance(value, str):
-            target = value.strip().casefold()
+            target = _SEPARATORS.sub(" ", value.strip().casefold())
             return self._text_lookup(role, lambda text: _OPS[op](text, target))
         numbers = self.numbers(role)
         with np.errstate(invalid="ignore"):

@@ -355,7 +355,7 @@ class TestReports:
         assert measurable == sorted(measurable, reverse=True)
         by_id = {e.kpi.id: e for e in pool}
         assert by_id["revenue_per_session"].formula == "sum(매출액) / first_available(sum(Sessions), sum(visitors))"
-        assert by_id["cart_rate"].missing_sentence == "add a cart and sessions columns to measure this"
+        assert by_id["cart_rate"].missing_sentence == "add cart and sessions columns to measure this"
         assert [p.value for p in by_id["revenue"].trend] == [pytest.approx(15.0), pytest.approx(10.0)]
         assert by_id["cart_rate"].trend == ()
 
@@ -441,3 +441,30 @@ def test_first_login_rate_reads_a_yes_no_first_login_column(tmp_path) -> None:
     assert result.sources[0].roles["status"] == "첫로그인"
     value = evaluate("first_login_rate", Dataset.from_sources(result.sources))
     assert value.value == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("missing", "sentence"),
+    [
+        (("add_to_cart",), "add a cart column to measure this"),
+        (("order_id",), "add an order id column to measure this"),
+        (("clicks", "impressions"), "add clicks and impressions columns to measure this"),
+        (("cost", "clicks", "impressions"), "add cost, clicks and impressions columns to measure this"),
+    ],
+)
+def test_missing_column_sentences_read_as_english(missing: tuple[str, ...], sentence: str) -> None:
+    from metrics.kpi import missing_sentence
+
+    assert missing_sentence(missing) == sentence
+
+
+def test_text_filters_read_spaces_underscores_and_case_alike() -> None:
+    """A lead source written 'Organic Search' is the catalog's "organic_search" (the B2B sample's leads file)."""
+    import pandas as pd
+
+    from metrics.dataset import Dataset, Fact
+    from metrics.kpi import evaluate
+
+    frame = pd.DataFrame({"lead_id": ["a", "b", "c", "d"], "source": ["Organic Search", "Google Ads", "referral", "E-mail"]})
+    value = evaluate("inbound_lead_share", Dataset((Fact("leads.csv", "entity", frame, "lead"),)))
+    assert value.value == pytest.approx(2 / 4)  # Organic Search and referral; "E-mail" reads as "e mail", not "email"
