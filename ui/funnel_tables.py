@@ -160,7 +160,8 @@ def headline(result: FunnelResult, comparison: PeriodComparison | None) -> list[
         cards.append((t("funnel.metric.revenue"), fmt.currency(result.revenue),
                       _signed_currency(result.revenue - old) if old is not None else None))
     if result.order_value is not None:
-        cards.append((t("funnel.metric.order_value"), fmt.currency(result.order_value), None))
+        # per the stage money is counted on: per order in a shop, per deal in a B2B funnel
+        cards.append((plain(t("funnel.metric.value_per", stage=last.label)), fmt.currency(result.order_value), None))
     return cards
 
 

@@ -344,7 +344,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "funnel.metric.top": ("{stage}", "{stage}"),
     "funnel.metric.conversion": ("{first} → {last}", "{first} → {last}"),
     "funnel.metric.revenue": ("Revenue", "매출"),
-    "funnel.metric.order_value": ("Revenue per order", "주문당 매출"),
+    "funnel.metric.value_per": ("Revenue ÷ {stage}", "매출 ÷ {stage}"),
     "funnel.col.stage": ("Stage", "단계"),
     "funnel.col.count": ("Count", "수"),
     "funnel.col.from_previous": ("From previous stage", "이전 단계 대비"),
