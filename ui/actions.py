@@ -58,7 +58,8 @@ def add_uploads(workspace: str, uploads: Sequence[object]) -> None:
         if marker in seen:
             continue
         seen.add(marker)
-        add_file(workspace, upload.name, data)
+        with st.spinner(t("data.reading", file=upload.name)):  # a 50 MB workbook takes a few seconds
+            add_file(workspace, upload.name, data)
 
 
 def add_google_sheet(workspace: str, link: str) -> None:

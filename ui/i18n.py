@@ -63,6 +63,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "data.sheets_link": ("…or paste a Google Sheets link", "…또는 구글 시트 링크 붙여넣기"),
     "data.sheets_fetch": ("Fetch sheet", "시트 가져오기"),
     "data.saved": ("{file} saved.", "{file} 저장됨."),
+    "data.reading": ("Reading {file}…", "{file} 읽는 중…"),
     "data.duplicate": ("{file} is already in this workspace.", "{file}은(는) 이미 이 워크스페이스에 있습니다."),
     "data.refused": ("{file} was not loaded: {reason}", "{file}을(를) 불러오지 않았습니다: {reason}"),
     "data.no_usable_table": ("no usable table", "쓸 수 있는 표가 없습니다"),
