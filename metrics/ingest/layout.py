@@ -84,7 +84,7 @@ def build_sources(
             if len(sheets) > 1:
                 issues.append(make_issue("info", "empty_sheet", file=filename, sheet=raw.name))
             else:
-                issues.append(make_issue("error", "no_data.sheet", file=filename, sheet=raw.name))
+                issues.append(make_issue("error", "no_data.sheet", file=filename, sheet=raw.name, name=filename))
             continue
         tables.append(table)
     if options.sheet is not None:

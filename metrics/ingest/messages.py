@@ -140,7 +140,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # --- layout -----------------------------------------------------------------------------------------------
     "layout_failed": ("Sheet could not be laid out: {error}", "시트의 표 구조를 파악할 수 없습니다: {error}"),
     "empty_sheet": ("Sheet is empty; skipped.", "빈 시트라서 건너뛰었습니다."),
-    "no_data.sheet": ("The file has no data rows.", "파일에 데이터 행이 없습니다."),
+    "no_data.sheet": ("{name} has no data rows below its header.", "{name} 파일에는 헤더 아래에 데이터 행이 없습니다."),
     "sheet_not_found": ("Sheet '{wanted}' is not in this file (sheets: {sheets}).",
                         "이 파일에 '{wanted}' 시트가 없습니다(있는 시트: {sheets})."),
     "interpret_failed": ("The table could not be interpreted: {error}", "표를 해석할 수 없습니다: {error}"),
