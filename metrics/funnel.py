@@ -190,9 +190,15 @@ def default_stages(dataset: Dataset, lang: str = "en") -> FunnelSpec:
     Why one of sessions/visitors and one of orders/conversions: each pair counts the same step twice (a visit, a
     purchase), so showing both would add a fake stage with a meaningless rate. The user can add the other back.
     """
+    return _default_spec(dataset, lang, _StageCounter(dataset, None, None))
+
+
+def _default_spec(dataset: Dataset, lang: str, whole_data: _StageCounter) -> FunnelSpec:
+    """default_stages with the whole-data counter supplied, so funnel() can reuse it (its order table is the
+    expensive part on order lines)."""
     have = available_stages(dataset)
     roles = [r for r in have if _ALTERNATIVES.get(r) not in have]
-    counts = {s.role: s.count for s in funnel(dataset, FunnelSpec.of(*roles, lang=lang)).stages}
+    counts = whole_data.table(roles).iloc[0].to_dict()  # counts only: no money, no result to build
     return FunnelSpec.of(*nested_roles(roles, counts), lang=lang)
 
 
@@ -305,9 +311,10 @@ class FunnelResult:
 def funnel(dataset: Dataset, spec: FunnelSpec | None = None, period: PeriodArg | None = None) -> FunnelResult:
     """The funnel of the whole dataset (or of `period`), stages from `spec` or the defaults."""
     period = as_range(period)
-    spec = spec or default_stages(dataset)
-    stages, issues = _usable_stages(spec, dataset)
     counter = _StageCounter(dataset, None, period)
+    if spec is None:  # defaults are chosen on the whole data: share the counter when that is this funnel's scope
+        spec = _default_spec(dataset, "en", counter if period is None else _StageCounter(dataset, None, None))
+    stages, issues = _usable_stages(spec, dataset)
     counts = counter.table([s.role for s in stages])
     money = counter.money()
     return _build(stages, counts.iloc[0] if len(counts) else None, money, ALL, period, tuple(issues))
