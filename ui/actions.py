@@ -53,13 +53,14 @@ def add_uploads(workspace: str, uploads: Sequence[object]) -> None:
     """Stores each newly dropped file once per session (the uploader keeps returning the same files)."""
     seen: set[str] = st.session_state[state.UPLOAD_SEEN]
     for upload in uploads or []:
-        data = upload.getvalue()
-        marker = f"{workspace}:{upload.name}:{hashlib.sha256(data).hexdigest()}"
+        # The uploader's file id marks a drop, so a rerun neither re-reads nor re-hashes files already handled;
+        # add_file hashes the bytes once, for the store's de-duplication.
+        marker = f"{workspace}:{upload.file_id}"
         if marker in seen:
             continue
         seen.add(marker)
         with st.spinner(t("data.reading", file=upload.name)):  # a 50 MB workbook takes a few seconds
-            add_file(workspace, upload.name, data)
+            add_file(workspace, upload.name, upload.getvalue())
 
 
 def add_google_sheet(workspace: str, link: str) -> None:

@@ -31,9 +31,11 @@ def _language() -> None:
 
 
 def _workspace() -> None:
-    workspace_id(state.DEFAULT_WORKSPACE)
     with read_session() as session:
         slugs = [w.slug for w in repo.list_workspaces(session)]
+    if state.DEFAULT_WORKSPACE not in slugs:  # first start: create it (the only write this sidebar makes)
+        workspace_id(state.DEFAULT_WORKSPACE)
+        slugs.insert(0, state.DEFAULT_WORKSPACE)
     if st.session_state[state.WORKSPACE] not in slugs:
         slugs.append(st.session_state[state.WORKSPACE])
     st.selectbox(t("sidebar.workspace"), slugs, help=t("sidebar.workspace_help"), **state.bound(state.WORKSPACE))
